@@ -1,0 +1,44 @@
+import { jsonSafe, type Sink } from './log.js';
+
+/** One event per tool call, allowed or not. */
+export interface AuditEvent {
+  type: 'audit';
+  time: string;
+  connector: string;
+  tool: string;
+  principal: string;
+  arguments: unknown;
+  /** `allow`, or why the call was refused before its handler ran. */
+  decision: 'allow' | 'deny:disabled' | 'deny:unknown_tool' | 'deny:invalid_arguments';
+  outcome: 'ok' | 'error' | 'denied' | 'timeout' | 'cancelled';
+  errorCode?: string;
+  durationMs: number;
+  rows?: number;
+  bytes: number;
+  truncated: boolean;
+}
+
+const SECRET_KEY = /pass(word|wd)?|secret|token|api[-_]?key|auth(orization)?|cookie|credential|private[-_]?key|session/i;
+const MAX_STRING = 4096;
+
+/**
+ * A copy of tool arguments fit for a log: values under secret-looking keys and any known
+ * secret value (e.g. a password from the config) are replaced, long strings are cut.
+ */
+export function redact(value: unknown, secrets: readonly string[] = [], key = ''): unknown {
+  if (key && SECRET_KEY.test(key)) return '[REDACTED]';
+  if (typeof value === 'string') {
+    let s = value;
+    for (const secret of secrets) if (secret.length >= 4) s = s.split(secret).join('[REDACTED]');
+    return s.length > MAX_STRING ? `${s.slice(0, MAX_STRING)}…[${s.length - MAX_STRING} more chars]` : s;
+  }
+  if (Array.isArray(value)) return value.map((v) => redact(v, secrets));
+  if (value && typeof value === 'object') {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, redact(v, secrets, k)]));
+  }
+  return value;
+}
+
+export function writeAudit(sink: Sink, event: AuditEvent): void {
+  sink.write(`${JSON.stringify(event, jsonSafe)}\n`);
+}

@@ -1,0 +1,27 @@
+export { ConnectorError, ConfigError, type ErrorCode } from './errors.js';
+export { opt, parseOptions, optionsHelp, flagName, envName, type OptionSpec, type OptionSpecs, type ConfigOf } from './options.js';
+export { coreOptions, type CoreConfig } from './core-options.js';
+export {
+  defineTool,
+  toolsFor,
+  defineConnector,
+  definePrompt,
+  type ToolDefinition,
+  type ToolAnnotations,
+  type ToolContext,
+  type ToolOutput,
+  type ResourceDefinition,
+  type ResourceTemplateDefinition,
+  type PromptDefinition,
+  type ConnectorDefinition,
+  type ConnectorConfig,
+  type Disposable,
+} from './define.js';
+export { createLogger, fileSink, memorySink, stderrSink, jsonSafe, type Logger, type LogLevel, type Sink } from './log.js';
+export { redact, type AuditEvent } from './audit.js';
+export { toolPolicy, type ToolPolicy } from './policy.js';
+export { runToolCall } from './pipeline.js';
+export { loadConfig, createRuntime, buildServer, type ConnectorRuntime, type FullConfig } from './server.js';
+export { runStdio } from './stdio.js';
+export { renderTable } from './render.js';
+export { toolsMarkdown } from './docs.js';

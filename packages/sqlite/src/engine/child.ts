@@ -1,0 +1,262 @@
+/**
+ * The engine process: owns the only connection to the database file and runs one request at
+ * a time. It is a separate process (not a worker thread) because a runaway statement spins
+ * inside SQLite's C code, where a worker cannot be stopped; a process can always be killed.
+ */
+import Database from 'better-sqlite3';
+import { existsSync } from 'node:fs';
+import { createDemoDatabase } from '../demo-data.js';
+import { classify, SqlRejected, type StatementKind } from './guard.js';
+import type { Cell, EngineOptions, Params, PlanStep, QueryResult, Request, Response, TableDescription, TableInfo } from './protocol.js';
+
+type Failure = Extract<Response, { ok: false }>['error'];
+class EngineError extends Error {
+  constructor(readonly detail: Failure) {
+    super(detail.message);
+  }
+}
+const fail = (code: Failure['code'], message: string, hint?: string): never => {
+  throw new EngineError({ code, message, ...(hint ? { hint } : {}) });
+};
+
+/** Rows beyond the returned ones that may be stepped through just to report the total. */
+const COUNT_REST_LIMIT = 100_000;
+const COUNT_REST_MS = 50;
+
+export function openDatabase(opts: EngineOptions): Database.Database {
+  if (opts.demo && !existsSync(opts.file)) createDemoDatabase(opts.file);
+  if (!existsSync(opts.file)) fail('not_found', `Database file not found: ${opts.file}`);
+  const db = new Database(opts.file, { readonly: !opts.allowWrite, fileMustExist: true, timeout: 5000 });
+  db.defaultSafeIntegers(true);
+  db.pragma('trusted_schema = OFF'); // schema-defined SQL (views, triggers) cannot call risky functions
+  db.pragma('query_only = ON'); // switched off only around an allowed write, in write mode
+  return db;
+}
+
+export class Engine {
+  private readonly cache = new Map<string, Database.Statement>();
+
+  constructor(
+    private readonly db: Database.Database,
+    private readonly opts: EngineOptions,
+  ) {}
+
+  handle(req: Request): unknown {
+    switch (req.op) {
+      case 'query':
+        return this.query(req.sql, req.params, req.allow, req.maxRows, req.maxBytes);
+      case 'explain':
+        return this.explain(req.sql, req.params);
+      case 'tables':
+        return this.tables();
+      case 'describe':
+        return this.describe(req.table);
+      case 'schema':
+        return this.db.prepare("SELECT type, name, tbl_name AS tableName, sql FROM sqlite_schema WHERE sql IS NOT NULL AND name NOT LIKE 'sqlite_%' ORDER BY tbl_name, type DESC, name").all();
+    }
+  }
+
+  private check(sql: string, allow: StatementKind) {
+    let c;
+    try {
+      c = classify(sql);
+    } catch (e) {
+      if (e instanceof SqlRejected) fail('invalid_input', e.message);
+      throw e;
+    }
+    if (c.kind === 'denied') fail('denied', `${c.verb} is not allowed: ${c.reason}.`);
+    if (c.kind !== allow) {
+      const use = c.kind === 'read' ? 'Use read_query for reads.' : c.kind === 'write' ? (this.opts.allowWrite ? 'Use write_query for INSERT, UPDATE and DELETE.' : 'This server is read-only; the user can restart it with --allow-write to enable write_query.') : this.opts.allowWrite ? 'Use create_table for CREATE TABLE.' : 'This server is read-only.';
+      fail('denied', `${c.verb} is not allowed in this tool. ${use}`);
+    }
+    return c;
+  }
+
+  private prepare(sql: string): Database.Statement {
+    let stmt = this.cache.get(sql);
+    if (stmt) return stmt;
+    try {
+      stmt = this.db.prepare(sql);
+    } catch (e) {
+      fail('invalid_input', `SQLite could not prepare the statement: ${(e as Error).message}.`, 'Check the SQL against the schema (list_tables, describe_table).');
+    }
+    if (this.cache.size >= 200) this.cache.delete(this.cache.keys().next().value!);
+    this.cache.set(sql, stmt!);
+    return stmt!;
+  }
+
+  query(sql: string, params: Params | undefined, allow: 'read' | 'write' | 'create_table', maxRows: number, maxBytes: number): QueryResult {
+    this.check(sql, allow);
+    if (allow === 'read') {
+      const stmt = this.prepare(sql);
+      // SQLite's own verdict, independent of the classifier above.
+      if (!stmt.readonly || !stmt.reader) fail('denied', 'Only statements that read and return rows are allowed here.');
+      try {
+        return this.readRows(stmt, params, maxRows, maxBytes);
+      } finally {
+        this.assertReadOnlyState();
+      }
+    }
+    if (!this.opts.allowWrite) fail('denied', 'This server is read-only; the user can restart it with --allow-write.');
+    this.db.pragma('query_only = OFF');
+    try {
+      const stmt = this.prepare(sql);
+      const run = this.db.transaction(() => {
+        if (stmt.reader) return this.readRows(stmt, params, maxRows, maxBytes); // … RETURNING
+        const info = stmt.run(...bindArgs(params));
+        return { columns: [], rows: [], rowCount: 0, truncated: false, changes: info.changes, lastInsertRowid: cell(info.lastInsertRowid) as string | number };
+      });
+      return run();
+    } catch (e) {
+      if (e instanceof EngineError) throw e;
+      return fail('backend', `SQLite refused the statement: ${(e as Error).message}.`);
+    } finally {
+      this.db.pragma('query_only = ON');
+    }
+  }
+
+  private readRows(stmt: Database.Statement, params: Params | undefined, maxRows: number, maxBytes: number): QueryResult {
+    const columns = stmt.columns().map((c) => c.name);
+    const rows: Cell[][] = [];
+    let bytes = 2 + columns.reduce((n, c) => n + c.length + 3, 0);
+    let truncated = false;
+    let totalRows: number | undefined;
+    const it = stmt.raw(true).iterate(...bindArgs(params)) as IterableIterator<unknown[]>;
+    try {
+      for (const raw of it) {
+        const row = raw.map(cell);
+        const size = rowBytes(row);
+        if (rows.length >= maxRows || bytes + size > maxBytes) {
+          truncated = true;
+          totalRows = countRest(it, rows.length + 1);
+          break;
+        }
+        rows.push(row);
+        bytes += size;
+      }
+    } catch (e) {
+      fail('backend', `SQLite stopped the query: ${(e as Error).message}.`);
+    } finally {
+      it.return?.();
+    }
+    return { columns, rows, rowCount: rows.length, truncated, ...(truncated ? (totalRows === undefined ? {} : { totalRows }) : { totalRows: rows.length }) };
+  }
+
+  explain(sql: string, params: Params | undefined): PlanStep[] {
+    this.check(sql, 'read');
+    const inner = this.prepare(sql);
+    if (!inner.readonly) fail('denied', 'Only reads can be explained.');
+    const stmt = this.prepare(`EXPLAIN QUERY PLAN ${sql}`);
+    const rows = stmt.all(...bindArgs(params)) as Array<{ id: bigint | number; parent: bigint | number; detail: string }>;
+    return rows.map((r) => ({ id: Number(r.id), parent: Number(r.parent), detail: r.detail }));
+  }
+
+  tables(): TableInfo[] {
+    const list = this.db.prepare("SELECT name, type FROM sqlite_schema WHERE type IN ('table', 'view') AND name NOT LIKE 'sqlite_%' ORDER BY name").all() as Array<{ name: string; type: 'table' | 'view' }>;
+    return list.map(({ name, type }) => ({
+      name,
+      type,
+      // Counted for tables only: counting a view runs its whole query.
+      rows: type === 'table' ? Number(this.db.prepare(`SELECT count(*) FROM ${quoteIdent(name)}`).pluck().get()) : null,
+    }));
+  }
+
+  describe(table: string): TableDescription {
+    const entry = this.db.prepare("SELECT name, type, sql FROM sqlite_schema WHERE type IN ('table', 'view') AND name = ?").get(table) as { name: string; type: 'table' | 'view'; sql: string | null } | undefined;
+    if (!entry) {
+      const known = this.tables().map((t) => t.name);
+      fail('not_found', `No table or view named "${table}".`, `Known tables: ${known.join(', ') || '(none)'}.`);
+    }
+    const { name, type, sql } = entry!;
+    const n = (v: unknown) => Number(v);
+    const columns = (this.db.prepare('SELECT name, type, "notnull" AS nn, dflt_value AS dflt, pk, hidden FROM pragma_table_xinfo(?)').all(name) as Array<Record<string, unknown>>).map((c) => ({
+      name: String(c.name), type: String(c.type ?? ''), notNull: n(c.nn) === 1, default: c.dflt === null ? null : String(c.dflt), primaryKey: n(c.pk), hidden: n(c.hidden) !== 0,
+    }));
+    const fkRows = this.db.prepare('SELECT id, "table" AS tbl, "from" AS src, "to" AS dst, on_update, on_delete FROM pragma_foreign_key_list(?) ORDER BY id, seq').all(name) as Array<Record<string, unknown>>;
+    const fks = new Map<number, TableDescription['foreignKeys'][number]>();
+    for (const r of fkRows) {
+      const fk = fks.get(n(r.id)) ?? { columns: [], table: String(r.tbl), to: [], onUpdate: String(r.on_update), onDelete: String(r.on_delete) };
+      fk.columns.push(String(r.src));
+      if (r.dst !== null) fk.to.push(String(r.dst));
+      fks.set(n(r.id), fk);
+    }
+    const indexes = (this.db.prepare('SELECT name, "unique" AS u, origin, partial FROM pragma_index_list(?)').all(name) as Array<Record<string, unknown>>).map((ix) => ({
+      name: String(ix.name), unique: n(ix.u) === 1, origin: String(ix.origin), partial: n(ix.partial) === 1,
+      columns: (this.db.prepare('SELECT name FROM pragma_index_info(?) ORDER BY seqno').pluck().all(String(ix.name)) as Array<string | null>).map((c) => c ?? '(expression)'),
+    }));
+    return { name, type, sql, columns, foreignKeys: [...fks.values()], indexes };
+  }
+
+  /** A read must leave the connection as it found it; if not, this process must not serve again. */
+  private assertReadOnlyState() {
+    const qo = this.db.pragma('query_only', { simple: true });
+    const ws = this.db.pragma('writable_schema', { simple: true });
+    const dbs = (this.db.pragma('database_list') as unknown[]).length;
+    if (Number(qo) !== 1 || Number(ws) !== 0 || dbs > 2) {
+      process.stderr.write(`${JSON.stringify({ level: 'error', msg: 'engine state changed by a read; exiting', queryOnly: qo, writableSchema: ws, databases: dbs })}\n`);
+      process.exit(70);
+    }
+  }
+}
+
+function countRest(it: IterableIterator<unknown>, seen: number): number | undefined {
+  const deadline = performance.now() + COUNT_REST_MS;
+  let total = seen;
+  for (let next = it.next(); !next.done; next = it.next()) {
+    total++;
+    if (total - seen > COUNT_REST_LIMIT || ((total & 1023) === 0 && performance.now() > deadline)) return undefined;
+  }
+  return total;
+}
+
+const quoteIdent = (name: string) => `"${name.replace(/"/g, '""')}"`;
+
+function bindArgs(params: Params | undefined): unknown[] {
+  if (params === undefined) return [];
+  const conv = (v: unknown) => (typeof v === 'boolean' ? (v ? 1 : 0) : v);
+  if (Array.isArray(params)) return params.map(conv);
+  return [Object.fromEntries(Object.entries(params).map(([k, v]) => [k.replace(/^[:@$]/, ''), conv(v)]))];
+}
+
+export function cell(v: unknown): Cell {
+  if (typeof v === 'bigint') return v >= Number.MIN_SAFE_INTEGER && v <= Number.MAX_SAFE_INTEGER ? Number(v) : v.toString();
+  if (Buffer.isBuffer(v)) return { $blob: v.toString('base64'), bytes: v.length };
+  if (typeof v === 'number' && !Number.isFinite(v)) return String(v);
+  return v as Cell;
+}
+
+function rowBytes(row: Cell[]): number {
+  let n = 2;
+  for (const v of row) {
+    if (v === null) n += 5;
+    else if (typeof v === 'string') n += v.length + 3;
+    else if (typeof v === 'number') n += 12;
+    else n += v.$blob.length + 30;
+  }
+  return n;
+}
+
+// ---- process entry --------------------------------------------------------------------
+function main() {
+  const opts = JSON.parse(process.env.MCP_SQLITE_ENGINE ?? '{}') as EngineOptions;
+  let engine: Engine | undefined;
+  let openError: Failure | undefined;
+  try {
+    engine = new Engine(openDatabase(opts), opts);
+  } catch (e) {
+    openError = e instanceof EngineError ? e.detail : { code: 'backend', message: `Could not open the database: ${(e as Error).message}.`, hint: 'Check that the file is a SQLite database and readable.' };
+  }
+  process.on('message', (msg: { id: number; req: Request }) => {
+    let res: Response;
+    try {
+      if (!engine) throw new EngineError(openError!);
+      res = { id: msg.id, ok: true, result: engine.handle(msg.req) };
+    } catch (e) {
+      res = { id: msg.id, ok: false, error: e instanceof EngineError ? e.detail : { code: 'backend', message: `SQLite error: ${(e as Error).message}.` } };
+    }
+    process.send!(res);
+  });
+  process.on('disconnect', () => process.exit(0));
+}
+
+if (process.env.MCP_SQLITE_ENGINE && process.send) main();

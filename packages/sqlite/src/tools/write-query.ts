@@ -1,0 +1,30 @@
+import { z } from 'zod';
+import { defineSqliteTool } from '../deps.js';
+import type { QueryResult } from '../engine/protocol.js';
+import { renderRows } from './render.js';
+import { cellSchema, sqlInput } from './schemas.js';
+
+export const writeQuery = defineSqliteTool({
+  name: 'write_query',
+  title: 'Change data',
+  description:
+    'Runs one INSERT, UPDATE, DELETE or REPLACE statement (WITH … allowed, RETURNING allowed) in its own transaction and reports the rows changed. ' +
+    'Only available when the server runs with --allow-write. Schema changes, ATTACH, VACUUM and pragmas are refused. Confirm with the user before changing data.',
+  input: z.object(sqlInput),
+  output: z.object({
+    changes: z.number().int().describe('Rows inserted, updated or deleted.'),
+    lastInsertRowid: z.union([z.number(), z.string()]),
+    columns: z.array(z.string()),
+    rows: z.array(z.array(cellSchema)).describe('Rows from a RETURNING clause.'),
+    rowCount: z.number().int(),
+    truncated: z.boolean(),
+  }),
+  annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: false },
+  async handler({ sql, params }, { deps, signal, limits }) {
+    const r = await deps.run<QueryResult>({ op: 'query', sql, ...(params ? { params } : {}), allow: 'write', ...limits }, signal);
+    const changes = r.changes ?? r.rowCount;
+    const structured = { changes, lastInsertRowid: r.lastInsertRowid ?? 0, columns: r.columns, rows: r.rows, rowCount: r.rowCount, truncated: r.truncated };
+    const text = r.columns.length ? renderRows(r, limits) : `${changes} row${changes === 1 ? '' : 's'} changed.`;
+    return { text, structured, rows: changes, truncated: r.truncated };
+  },
+});
