@@ -24,4 +24,4 @@ export { runToolCall } from './pipeline.js';
 export { loadConfig, createRuntime, buildServer, type ConnectorRuntime, type FullConfig } from './server.js';
 export { runStdio } from './stdio.js';
 export { renderTable } from './render.js';
-export { toolsMarkdown } from './docs.js';
+export { toolsMarkdown, optionsMarkdown } from './docs.js';

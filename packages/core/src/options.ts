@@ -69,7 +69,7 @@ export const opt = {
     const schema = z.string().regex(/^\s*\d+\s*$/, `expected a whole number from ${min} to ${max}`).transform(Number).pipe(
       z.number().min(min, `expected a whole number from ${min} to ${max}`).max(max, `expected a whole number from ${min} to ${max}`),
     );
-    return { kind: 'integer', description, schema, ...rest } as OptionSpec<number> & { default: number };
+    return { kind: 'integer', description, schema, placeholder: 'N', ...rest } as OptionSpec<number> & { default: number };
   },
   bytes(description: string, extra: Extra & { default: number }) {
     return { kind: 'bytes', description, schema: withUnit(UNITS_BYTES, 'size', '1048576, 512kb or 4mb'), placeholder: 'SIZE', ...extra } as OptionSpec<number> & { default: number };
@@ -161,7 +161,7 @@ export function optionsHelp(specs: OptionSpecs): string {
   return rows.join('\n');
 }
 
-function formatDefault(s: OptionSpec<unknown>): string {
+export function formatDefault(s: OptionSpec<unknown>): string {
   const v = s.default;
   if (s.kind === 'duration' && typeof v === 'number') return v % 1000 === 0 ? `${v / 1000}s` : `${v}ms`;
   if (s.kind === 'bytes' && typeof v === 'number') return v % 1024 ** 2 === 0 ? `${v / 1024 ** 2}mb` : v % 1024 === 0 ? `${v / 1024}kb` : String(v);

@@ -1,0 +1,323 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ResourceListChangedNotificationSchema } from '@modelcontextprotocol/sdk/types.js';
+import { connect, makeDatabase, SHOP_SQL, textOf } from './helpers.js';
+
+type Session = Awaited<ReturnType<typeof connect>>;
+const RUNAWAY = 'WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c) SELECT count(*) FROM c';
+
+describe('read-only session', () => {
+  const db = makeDatabase(`${SHOP_SQL}
+    CREATE TABLE kinds (id INTEGER PRIMARY KEY, big INTEGER, small INTEGER, blob BLOB, real REAL, txt TEXT);
+    INSERT INTO kinds VALUES (1, 9223372036854775807, 42, x'00ff10', 1.5, 'multi\nline'), (2, -9007199254740993, -1, NULL, NULL, NULL);
+    CREATE TABLE many (n INTEGER PRIMARY KEY, pad TEXT);
+    WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c LIMIT 2500) INSERT INTO many SELECT x, printf('%.1000c', 'x') FROM c;`);
+  let s: Session;
+  beforeAll(async () => {
+    s = await connect([db.file, '--max-rows', '100', '--max-bytes', '64kb', '--timeout', '1s']);
+  });
+  afterAll(async () => {
+    await s.close();
+    db.cleanup();
+  });
+
+  it('lists only read tools, with annotations and schemas', async () => {
+    const { tools } = await s.client.listTools();
+    expect(tools.map((t) => t.name)).toEqual(['list_tables', 'describe_table', 'read_query', 'explain_query', 'append_insight']);
+    for (const t of tools) {
+      expect(t.annotations?.readOnlyHint).toBe(true);
+      expect(t.inputSchema.type).toBe('object');
+      expect(t.outputSchema?.type).toBe('object');
+    }
+  });
+
+  it('list_tables: tables with row counts, views without', async () => {
+    const r = await s.call('list_tables');
+    expect(r.structuredContent).toEqual({
+      tables: [
+        { name: 'big_orders', type: 'view', rows: null },
+        { name: 'customers', type: 'table', rows: 3 },
+        { name: 'kinds', type: 'table', rows: 2 },
+        { name: 'many', type: 'table', rows: 2500 },
+        { name: 'orders', type: 'table', rows: 4 },
+      ],
+    });
+    expect(textOf(r)).toContain('customers (table, 3 rows)');
+  });
+
+  it('describe_table: columns, keys and indexes', async () => {
+    const r = await s.call('describe_table', { table: 'orders' });
+    const d = r.structuredContent as { columns: Array<{ name: string; primaryKey: number; notNull: boolean }>; foreignKeys: unknown[]; indexes: Array<{ name: string; columns: string[] }> };
+    expect(d.columns.map((c) => c.name)).toEqual(['id', 'customer_id', 'total', 'note']);
+    expect(d.columns[0]!.primaryKey).toBe(1);
+    expect(d.columns[1]!.notNull).toBe(true);
+    expect(d.foreignKeys).toEqual([{ columns: ['customer_id'], table: 'customers', to: ['id'], onUpdate: 'NO ACTION', onDelete: 'CASCADE' }]);
+    expect(d.indexes).toContainEqual(expect.objectContaining({ name: 'orders_customer', columns: ['customer_id'], unique: false }));
+    expect(textOf(r)).toContain('(customer_id) -> customers(id)');
+  });
+
+  it('describe_table binds the name: an injection attempt is just an unknown table', async () => {
+    const r = await s.call('describe_table', { table: `customers'); DROP TABLE orders; --` });
+    expect(r.isError).toBe(true);
+    expect(textOf(r)).toMatch(/No table or view named .* Known tables: big_orders, customers, kinds, many, orders\./);
+    expect((await s.call('list_tables')).structuredContent).toMatchObject({ tables: expect.arrayContaining([expect.objectContaining({ name: 'orders' })]) });
+  });
+
+  it('read_query: rows, params by position and by name', async () => {
+    const pos = await s.call('read_query', { sql: 'SELECT id, name FROM customers WHERE country = ? OR id = ? ORDER BY id', params: ['FI', 1] });
+    expect(pos.structuredContent).toMatchObject({ columns: ['id', 'name'], rows: [[1, 'Ada'], [2, 'Linus']], rowCount: 2, truncated: false });
+    const named = await s.call('read_query', { sql: 'SELECT name FROM customers WHERE id = :id', params: { id: 3 } });
+    expect(named.structuredContent).toMatchObject({ rows: [['Grace']] });
+    expect(textOf(named)).toBe('name\nGrace\n(1 row)');
+  });
+
+  it('read_query: 64-bit integers without loss, BLOBs as base64 with a marker', async () => {
+    const r = await s.call('read_query', { sql: 'SELECT big, small, blob, real, txt FROM kinds ORDER BY id' });
+    expect((r.structuredContent as { rows: unknown[][] }).rows).toEqual([
+      ['9223372036854775807', 42, { $blob: 'AP8Q', bytes: 3 }, 1.5, 'multi\nline'],
+      ['-9007199254740993', -1, null, null, null],
+    ]);
+    expect(textOf(r)).toContain('multi\\nline');
+  });
+
+  it('read_query: cuts at --max-rows and reports the full count', async () => {
+    const r = await s.call('read_query', { sql: 'SELECT n FROM many ORDER BY n' });
+    expect(r.structuredContent).toMatchObject({ rowCount: 100, truncated: true, totalRows: 2500 });
+    expect(textOf(r)).toContain('(100 of 2500 rows; cut at the row limit (100)');
+    const [event] = s.audit().slice(-1);
+    expect(event).toMatchObject({ tool: 'read_query', outcome: 'ok', rows: 100, truncated: true });
+  });
+
+  it('read_query: cuts at --max-bytes', async () => {
+    const r = await s.call('read_query', { sql: 'SELECT n, pad FROM many WHERE n <= 90' });
+    const sc = r.structuredContent as { rowCount: number; truncated: boolean };
+    expect(sc.truncated).toBe(true);
+    expect(sc.rowCount).toBeGreaterThan(100 / 3);
+    expect(sc.rowCount).toBeLessThan(90);
+    expect(JSON.stringify(r.structuredContent).length).toBeLessThanOrEqual(64 * 1024);
+    expect(textOf(r)).toContain('the size limit');
+  });
+
+  it('read_query: SQL errors are actionable, never stack traces', async () => {
+    const r = await s.call('read_query', { sql: 'SELECT nope FROM customers' });
+    expect(r.isError).toBe(true);
+    expect(textOf(r)).toMatch(/^SQLite could not prepare the statement: no such column: nope\. Check the SQL/);
+    expect(textOf(r)).not.toMatch(/\n\s+at /);
+    expect(s.audit().at(-1)).toMatchObject({ outcome: 'error', errorCode: 'invalid_input' });
+  });
+
+  it('read_query: invalid arguments are refused before anything runs', async () => {
+    const r = await s.call('read_query', { sql: 42 });
+    expect(r.isError).toBe(true);
+    expect(textOf(r)).toMatch(/^Invalid arguments for read_query: .*sql/);
+    expect(s.audit().at(-1)).toMatchObject({ decision: 'deny:invalid_arguments' });
+  });
+
+  it('a runaway query is ended at the timeout without blocking other calls, and the next call works', async () => {
+    const started = performance.now();
+    const runaway = s.call('read_query', { sql: RUNAWAY });
+    // While it spins, other calls are served by another engine process.
+    const quick = await s.call('read_query', { sql: 'SELECT count(*) AS n FROM customers' });
+    expect(quick.structuredContent).toMatchObject({ rows: [[3]] });
+    expect(performance.now() - started).toBeLessThan(900);
+    const r = await runaway;
+    expect(r.isError).toBe(true);
+    expect(textOf(r)).toContain('did not finish within 1s and was stopped');
+    expect(performance.now() - started).toBeLessThan(3000);
+    expect(s.audit().find((e) => e.outcome === 'timeout')).toMatchObject({ tool: 'read_query', errorCode: 'timeout' });
+    const after = await s.call('read_query', { sql: 'SELECT 1 AS one' });
+    expect(after.structuredContent).toMatchObject({ rows: [[1]] });
+  });
+
+  it('a huge allocation is also cut at the timeout', async () => {
+    const r = await s.call('read_query', { sql: 'WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c) SELECT sum(length(randomblob(1000000))) FROM c' });
+    expect(r.isError).toBe(true);
+    expect(textOf(r)).toContain('did not finish within 1s');
+  });
+
+  it('a client cancel stops the query', async () => {
+    const controller = new AbortController();
+    const pending = s.client.callTool({ name: 'read_query', arguments: { sql: RUNAWAY } }, undefined, { signal: controller.signal });
+    setTimeout(() => controller.abort('user pressed stop'), 100);
+    await expect(pending).rejects.toThrow();
+    await expect.poll(() => s.audit().some((e) => e.outcome === 'cancelled'), { timeout: 2000 }).toBe(true);
+    expect((await s.call('read_query', { sql: 'SELECT 2 AS two' })).structuredContent).toMatchObject({ rows: [[2]] });
+  });
+
+  it('explain_query: the plan as a tree, without running the query', async () => {
+    const r = await s.call('explain_query', { sql: 'SELECT * FROM orders WHERE customer_id = ?', params: [1] });
+    const plan = (r.structuredContent as { plan: Array<{ detail: string }> }).plan;
+    expect(plan.some((p) => /USING INDEX orders_customer/.test(p.detail))).toBe(true);
+    expect(textOf(r)).toMatch(/SEARCH orders USING INDEX orders_customer/);
+    const bad = await s.call('explain_query', { sql: 'DELETE FROM orders' });
+    expect(bad.isError).toBe(true);
+  });
+
+  it('write tools are hidden and refused with a way to enable them', async () => {
+    const r = await s.call('write_query', { sql: "INSERT INTO customers (name) VALUES ('x')" });
+    expect(r.isError).toBe(true);
+    expect(textOf(r)).toContain('--allow-write');
+    expect(s.audit().at(-1)).toMatchObject({ tool: 'write_query', decision: 'deny:disabled', outcome: 'denied' });
+  });
+
+  it('append_insight fills the memo resource', async () => {
+    const before = await s.client.readResource({ uri: 'memo://insights' });
+    expect(before.contents[0]).toMatchObject({ text: expect.stringContaining('No insights recorded yet') });
+    const r = await s.call('append_insight', { insight: 'Most revenue comes from GB.' });
+    expect(r.structuredContent).toEqual({ insights: 1 });
+    const after = await s.client.readResource({ uri: 'memo://insights' });
+    expect(after.contents[0]).toMatchObject({ mimeType: 'text/markdown', text: expect.stringContaining('- Most revenue comes from GB.') });
+  });
+
+  it('resources: the whole schema and one per table', async () => {
+    const { resources } = await s.client.listResources();
+    expect(resources.map((r) => r.uri)).toEqual(['sqlite://schema', 'memo://insights', 'sqlite://tables/big_orders', 'sqlite://tables/customers', 'sqlite://tables/kinds', 'sqlite://tables/many', 'sqlite://tables/orders']);
+    const { resourceTemplates } = await s.client.listResourceTemplates();
+    expect(resourceTemplates.map((t) => t.uriTemplate)).toEqual(['sqlite://tables/{table}']);
+    const schema = await s.client.readResource({ uri: 'sqlite://schema' });
+    expect(schema.contents[0]).toMatchObject({ mimeType: 'text/x-sql', text: expect.stringContaining('CREATE TABLE orders') });
+    const table = await s.client.readResource({ uri: 'sqlite://tables/orders' });
+    expect(table.contents[0]).toMatchObject({ text: expect.stringContaining('customer_id INTEGER NOT NULL') });
+    await expect(s.client.readResource({ uri: 'sqlite://tables/nope' })).rejects.toThrow(/No table or view named "nope"/);
+    await expect(s.client.readResource({ uri: 'file:///etc/passwd' })).rejects.toThrow(/Resource not found/);
+  });
+
+  it('prompts: explore_data takes an optional topic', async () => {
+    const { prompts } = await s.client.listPrompts();
+    expect(prompts).toEqual([expect.objectContaining({ name: 'explore_data', arguments: [expect.objectContaining({ name: 'topic', required: false })] })]);
+    const p = await s.client.getPrompt({ name: 'explore_data', arguments: { topic: 'repeat customers' } });
+    expect(p.messages[0]).toMatchObject({ role: 'user', content: { type: 'text', text: expect.stringContaining('repeat customers') } });
+  });
+
+  it('writes exactly one audit event per call', async () => {
+    const before = s.audit().length;
+    await s.call('list_tables');
+    await s.call('read_query', { sql: 'SELECT 1' });
+    await s.call('no_such_tool');
+    const events = s.audit().slice(before);
+    expect(events.map((e) => [e.tool, e.decision, e.outcome])).toEqual([
+      ['list_tables', 'allow', 'ok'],
+      ['read_query', 'allow', 'ok'],
+      ['no_such_tool', 'deny:unknown_tool', 'denied'],
+    ]);
+    expect(events[1]).toMatchObject({ connector: 'mcp-sqlite', arguments: { sql: 'SELECT 1' }, rows: 1, truncated: false, bytes: expect.any(Number), durationMs: expect.any(Number), principal: expect.stringMatching(/^local/) });
+  });
+});
+
+describe('write mode', () => {
+  const db = makeDatabase(SHOP_SQL);
+  let s: Session;
+  const changed: string[] = [];
+  beforeAll(async () => {
+    s = await connect([db.file, '--allow-write', '--principal', 'alice']);
+    s.client.setNotificationHandler(ResourceListChangedNotificationSchema, () => void changed.push('resources'));
+  });
+  afterAll(async () => {
+    await s.close();
+    db.cleanup();
+  });
+
+  it('lists the write tools as destructive', async () => {
+    const { tools } = await s.client.listTools();
+    const write = tools.find((t) => t.name === 'write_query')!;
+    expect(write.annotations).toMatchObject({ readOnlyHint: false, destructiveHint: true, idempotentHint: false });
+    expect(tools.map((t) => t.name)).toContain('create_table');
+  });
+
+  it('write_query changes data in a transaction and reports it', async () => {
+    const r = await s.call('write_query', { sql: 'UPDATE orders SET total = total + 1 WHERE customer_id = ?', params: [1] });
+    expect(r.structuredContent).toMatchObject({ changes: 2, columns: [], rows: [] });
+    expect(textOf(r)).toBe('2 rows changed.');
+    const ins = await s.call('write_query', { sql: "INSERT INTO customers (name, country) VALUES ('Edsger', 'NL') RETURNING id, name" });
+    expect(ins.structuredContent).toMatchObject({ columns: ['id', 'name'], rows: [[4, 'Edsger']], rowCount: 1 });
+    expect(s.audit().at(-1)).toMatchObject({ tool: 'write_query', principal: 'alice', outcome: 'ok' });
+  });
+
+  it('a failing write leaves the file unchanged', async () => {
+    const before = db.hash();
+    const r = await s.call('write_query', { sql: 'INSERT INTO customers (id, name) VALUES (1, ?)', params: ['dup'] });
+    expect(r.isError).toBe(true);
+    expect(textOf(r)).toMatch(/UNIQUE constraint failed/);
+    expect(db.hash()).toBe(before);
+  });
+
+  it('read_query stays read-only in write mode', async () => {
+    const before = db.hash();
+    const r = await s.call('read_query', { sql: 'DELETE FROM orders' });
+    expect(r.isError).toBe(true);
+    expect(textOf(r)).toContain('Use write_query');
+    expect(db.hash()).toBe(before);
+  });
+
+  it('create_table creates a table and announces the new resource', async () => {
+    const r = await s.call('create_table', { sql: 'CREATE TABLE notes (id INTEGER PRIMARY KEY, body TEXT NOT NULL)' });
+    expect(r.isError).toBeFalsy();
+    expect((r.structuredContent as { tables: string[] }).tables).toContain('notes');
+    await expect.poll(() => changed.length).toBeGreaterThan(0);
+    const { resources } = await s.client.listResources();
+    expect(resources.map((x) => x.uri)).toContain('sqlite://tables/notes');
+    const bad = await s.call('create_table', { sql: 'CREATE INDEX x ON notes(body)' });
+    expect(bad.isError).toBe(true);
+    expect(textOf(bad)).toContain('only CREATE TABLE is');
+  });
+});
+
+describe('config and policy', () => {
+  const db = makeDatabase(SHOP_SQL);
+  afterAll(() => db.cleanup());
+
+  it('--tools and --exclude-tools shape the tool list', async () => {
+    const s = await connect([db.file, '--tools', 'read_query,list_tables', '--exclude-tools', 'list_tables']);
+    try {
+      expect((await s.client.listTools()).tools.map((t) => t.name)).toEqual(['read_query']);
+      const r = await s.call('describe_table', { table: 'orders' });
+      expect(textOf(r)).toContain('not in --tools');
+    } finally {
+      await s.close();
+    }
+  });
+
+  it('--allow-write does not override --exclude-tools', async () => {
+    const s = await connect([db.file, '--allow-write', '--exclude-tools', 'write_query']);
+    try {
+      expect((await s.client.listTools()).tools.map((t) => t.name)).toContain('create_table');
+      expect((await s.client.listTools()).tools.map((t) => t.name)).not.toContain('write_query');
+    } finally {
+      await s.close();
+    }
+  });
+
+  it('bad settings are refused at start with the fix', async () => {
+    await expect(connect([])).rejects.toThrow(/No database given\. Pass a file path/);
+    await expect(connect(['/no/such.db'])).rejects.toThrow(/Database file not found: \/no\/such\.db/);
+    await expect(connect([db.file, '--demo'])).rejects.toThrow(/either a database file or --demo/);
+    await expect(connect([db.file, '--tools', 'read_qurey'])).rejects.toThrow(/Unknown tool "read_qurey" in --tools\. Known tools: list_tables/);
+    await expect(connect([db.file, '--engines', '0'])).rejects.toThrow(/Invalid --engines/);
+  });
+
+  it('the database path can come from MCP_DATABASE or SQLITE_DATABASE', async () => {
+    for (const env of [{ MCP_DATABASE: db.file }, { SQLITE_DATABASE: db.file }]) {
+      const s = await connect([], env);
+      try {
+        expect((await s.call('read_query', { sql: 'SELECT count(*) FROM customers' })).structuredContent).toMatchObject({ rows: [[3]] });
+      } finally {
+        await s.close();
+      }
+    }
+  });
+
+  it('a file that is not a database gives a clear error per call, and the server stays up', async () => {
+    const junk = makeDatabase('', 'placeholder.db');
+    const { writeFileSync } = await import('node:fs');
+    writeFileSync(junk.file, 'this is not a database, just text '.repeat(200));
+    const s = await connect([junk.file]);
+    try {
+      const r = await s.call('list_tables');
+      expect(r.isError).toBe(true);
+      expect(textOf(r)).toMatch(/file is not a database/);
+      expect((await s.call('list_tables')).isError).toBe(true);
+    } finally {
+      await s.close();
+      junk.cleanup();
+    }
+  });
+});
