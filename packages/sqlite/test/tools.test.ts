@@ -295,7 +295,8 @@ describe('config and policy', () => {
   });
 
   it('the database path can come from MCP_DATABASE or SQLITE_DATABASE', async () => {
-    for (const env of [{ MCP_DATABASE: db.file }, { SQLITE_DATABASE: db.file }]) {
+    const envs: Array<Record<string, string>> = [{ MCP_DATABASE: db.file }, { SQLITE_DATABASE: db.file }];
+    for (const env of envs) {
       const s = await connect([], env);
       try {
         expect((await s.call('read_query', { sql: 'SELECT count(*) FROM customers' })).structuredContent).toMatchObject({ rows: [[3]] });

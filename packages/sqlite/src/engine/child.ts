@@ -6,7 +6,7 @@
 import Database from 'better-sqlite3';
 import { existsSync } from 'node:fs';
 import { createDemoDatabase } from '../demo-data.js';
-import { classify, SqlRejected, type StatementKind } from './guard.js';
+import { classify, SqlRejected, type Classification, type StatementKind } from './guard.js';
 import type { Cell, EngineOptions, Params, PlanStep, QueryResult, Request, Response, TableDescription, TableInfo } from './protocol.js';
 
 type Failure = Extract<Response, { ok: false }>['error'];
@@ -33,13 +33,28 @@ export function openDatabase(opts: EngineOptions): Database.Database {
   return db;
 }
 
+interface Prepared {
+  stmt: Database.Statement;
+  kind: StatementKind;
+  /** Column names, refreshed when the schema version changes. */
+  columns?: string[];
+  schemaVersion?: number;
+}
+
 export class Engine {
-  private readonly cache = new Map<string, Database.Statement>();
+  /** Classified and prepared statements by SQL text (classification is a pure function of it). */
+  private readonly cache = new Map<string, Prepared>();
+  /** One statement for the after-read check: query_only, writable_schema, attached databases, schema version. */
+  private readonly stateCheck: Database.Statement;
 
   constructor(
     private readonly db: Database.Database,
     private readonly opts: EngineOptions,
-  ) {}
+  ) {
+    this.stateCheck = db
+      .prepare('SELECT (SELECT query_only FROM pragma_query_only), (SELECT writable_schema FROM pragma_writable_schema), (SELECT count(*) FROM pragma_database_list), (SELECT schema_version FROM pragma_schema_version)')
+      .raw(true);
+  }
 
   handle(req: Request): unknown {
     switch (req.op) {
@@ -56,54 +71,60 @@ export class Engine {
     }
   }
 
-  private check(sql: string, allow: StatementKind) {
-    let c;
-    try {
-      c = classify(sql);
-    } catch (e) {
-      if (e instanceof SqlRejected) fail('invalid_input', e.message);
-      throw e;
+  /** Classifies (before anything is compiled), checks the kind against what the tool allows, prepares. */
+  private prepare(sql: string, allow: StatementKind): Prepared {
+    let entry = this.cache.get(sql);
+    if (!entry) {
+      const kind = classifyOrFail(sql);
+      if (kind.kind === 'denied') fail('denied', `${kind.verb} is not allowed: ${kind.reason}.`);
+      if (kind.kind !== allow) this.wrongTool(kind.verb, kind.kind);
+      let stmt: Database.Statement;
+      try {
+        stmt = this.db.prepare(sql);
+      } catch (e) {
+        return fail('invalid_input', `SQLite could not prepare the statement: ${(e as Error).message}.`, 'Check the SQL against the schema (list_tables, describe_table).');
+      }
+      if (this.cache.size >= 200) this.cache.delete(this.cache.keys().next().value!);
+      entry = { stmt, kind: kind.kind };
+      this.cache.set(sql, entry);
+    } else if (entry.kind !== allow) {
+      this.wrongTool(classifyOrFail(sql).verb, entry.kind);
     }
-    if (c.kind === 'denied') fail('denied', `${c.verb} is not allowed: ${c.reason}.`);
-    if (c.kind !== allow) {
-      const use = c.kind === 'read' ? 'Use read_query for reads.' : c.kind === 'write' ? (this.opts.allowWrite ? 'Use write_query for INSERT, UPDATE and DELETE.' : 'This server is read-only; the user can restart it with --allow-write to enable write_query.') : this.opts.allowWrite ? 'Use create_table for CREATE TABLE.' : 'This server is read-only.';
-      fail('denied', `${c.verb} is not allowed in this tool. ${use}`);
-    }
-    return c;
+    return entry;
   }
 
-  private prepare(sql: string): Database.Statement {
-    let stmt = this.cache.get(sql);
-    if (stmt) return stmt;
-    try {
-      stmt = this.db.prepare(sql);
-    } catch (e) {
-      fail('invalid_input', `SQLite could not prepare the statement: ${(e as Error).message}.`, 'Check the SQL against the schema (list_tables, describe_table).');
-    }
-    if (this.cache.size >= 200) this.cache.delete(this.cache.keys().next().value!);
-    this.cache.set(sql, stmt!);
-    return stmt!;
+  private wrongTool(verb: string, kind: StatementKind): never {
+    const use =
+      kind === 'read'
+        ? 'Use read_query for reads.'
+        : kind === 'write'
+          ? this.opts.allowWrite
+            ? 'Use write_query for INSERT, UPDATE and DELETE.'
+            : 'This server is read-only; the user can restart it with --allow-write to enable write_query.'
+          : this.opts.allowWrite
+            ? 'Use create_table for CREATE TABLE.'
+            : 'This server is read-only.';
+    return fail('denied', `${verb} is not allowed in this tool. ${use}`);
   }
 
   query(sql: string, params: Params | undefined, allow: 'read' | 'write' | 'create_table', maxRows: number, maxBytes: number): QueryResult {
-    this.check(sql, allow);
     if (allow === 'read') {
-      const stmt = this.prepare(sql);
-      // SQLite's own verdict, independent of the classifier above.
-      if (!stmt.readonly || !stmt.reader) fail('denied', 'Only statements that read and return rows are allowed here.');
+      const entry = this.prepare(sql, 'read');
+      // SQLite's own verdict, independent of the classifier.
+      if (!entry.stmt.readonly || !entry.stmt.reader) fail('denied', 'Only statements that read and return rows are allowed here.');
       try {
-        return this.readRows(stmt, params, maxRows, maxBytes);
+        return this.readRows(entry, params, maxRows, maxBytes);
       } finally {
-        this.assertReadOnlyState();
+        this.assertReadOnlyState(entry);
       }
     }
     if (!this.opts.allowWrite) fail('denied', 'This server is read-only; the user can restart it with --allow-write.');
+    const entry = this.prepare(sql, allow);
     this.db.pragma('query_only = OFF');
     try {
-      const stmt = this.prepare(sql);
-      const run = this.db.transaction(() => {
-        if (stmt.reader) return this.readRows(stmt, params, maxRows, maxBytes); // … RETURNING
-        const info = stmt.run(...bindArgs(params));
+      const run = this.db.transaction((): QueryResult => {
+        if (entry.stmt.reader) return this.readRows(entry, params, maxRows, maxBytes); // … RETURNING
+        const info = entry.stmt.run(...bindArgs(params));
         return { columns: [], rows: [], rowCount: 0, truncated: false, changes: info.changes, lastInsertRowid: cell(info.lastInsertRowid) as string | number };
       });
       return run();
@@ -115,8 +136,9 @@ export class Engine {
     }
   }
 
-  private readRows(stmt: Database.Statement, params: Params | undefined, maxRows: number, maxBytes: number): QueryResult {
-    const columns = stmt.columns().map((c) => c.name);
+  private readRows(entry: Prepared, params: Params | undefined, maxRows: number, maxBytes: number): QueryResult {
+    const { stmt } = entry;
+    const columns = (entry.columns ??= stmt.columns().map((c) => c.name));
     const rows: Cell[][] = [];
     let bytes = 2 + columns.reduce((n, c) => n + c.length + 3, 0);
     let truncated = false;
@@ -124,6 +146,7 @@ export class Engine {
     const it = stmt.raw(true).iterate(...bindArgs(params)) as IterableIterator<unknown[]>;
     try {
       for (const raw of it) {
+        if (raw.length !== columns.length) return this.readRows({ ...entry, columns: undefined }, params, maxRows, maxBytes); // schema changed under a cached statement
         const row = raw.map(cell);
         const size = rowBytes(row);
         if (rows.length >= maxRows || bytes + size > maxBytes) {
@@ -143,11 +166,10 @@ export class Engine {
   }
 
   explain(sql: string, params: Params | undefined): PlanStep[] {
-    this.check(sql, 'read');
-    const inner = this.prepare(sql);
-    if (!inner.readonly) fail('denied', 'Only reads can be explained.');
-    const stmt = this.prepare(`EXPLAIN QUERY PLAN ${sql}`);
-    const rows = stmt.all(...bindArgs(params)) as Array<{ id: bigint | number; parent: bigint | number; detail: string }>;
+    const inner = this.prepare(sql, 'read');
+    if (!inner.stmt.readonly) fail('denied', 'Only reads can be explained.');
+    const { stmt } = this.prepare(`EXPLAIN QUERY PLAN ${sql}`, 'read');
+    const rows = stmt.raw(false).all(...bindArgs(params)) as Array<{ id: bigint | number; parent: bigint | number; detail: string }>;
     return rows.map((r) => ({ id: Number(r.id), parent: Number(r.parent), detail: r.detail }));
   }
 
@@ -188,14 +210,26 @@ export class Engine {
   }
 
   /** A read must leave the connection as it found it; if not, this process must not serve again. */
-  private assertReadOnlyState() {
-    const qo = this.db.pragma('query_only', { simple: true });
-    const ws = this.db.pragma('writable_schema', { simple: true });
-    const dbs = (this.db.pragma('database_list') as unknown[]).length;
-    if (Number(qo) !== 1 || Number(ws) !== 0 || dbs > 2) {
-      process.stderr.write(`${JSON.stringify({ level: 'error', msg: 'engine state changed by a read; exiting', queryOnly: qo, writableSchema: ws, databases: dbs })}\n`);
+  private assertReadOnlyState(entry: Prepared) {
+    const [queryOnly, writableSchema, databases, schemaVersion] = (this.stateCheck.get() as bigint[]).map(Number) as [number, number, number, number];
+    if (queryOnly !== 1 || writableSchema !== 0 || databases > 2) {
+      process.stderr.write(`${JSON.stringify({ level: 'error', msg: 'engine state changed by a read; exiting', queryOnly, writableSchema, databases })}\n`);
       process.exit(70);
     }
+    if (entry.schemaVersion !== schemaVersion) {
+      // The schema changed since the column names were cached (another process altered it).
+      if (entry.schemaVersion !== undefined) entry.columns = undefined;
+      entry.schemaVersion = schemaVersion;
+    }
+  }
+}
+
+function classifyOrFail(sql: string): Classification {
+  try {
+    return classify(sql);
+  } catch (e) {
+    if (e instanceof SqlRejected) fail('invalid_input', e.message);
+    throw e;
   }
 }
 
