@@ -68,7 +68,7 @@ export async function runToolCall(p: PipelineDeps, name: string, rawArgs: unknow
 
   const parsed = tool.input.safeParse(rawArgs ?? {});
   if (!parsed.success) {
-    const text = `Invalid arguments for ${name}: ${z.prettifyError(parsed.error).replace(/\n+/g, ' ')}. Check the tool's input schema and call it again.`;
+    const text = `Invalid arguments for ${name}: ${describeIssues(parsed.error)}. Check the tool's input schema and call it again.`;
     return finish(errorResult(text), { decision: 'deny:invalid_arguments', outcome: 'denied', errorCode: 'invalid_input' });
   }
 
@@ -109,6 +109,16 @@ export async function runToolCall(p: PipelineDeps, name: string, rawArgs: unknow
     clearTimeout(timer);
     extra.signal.removeEventListener('abort', onCancel);
   }
+}
+
+/** `field: what was expected` for each problem, in one line a model can act on. */
+function describeIssues(error: z.ZodError): string {
+  return error.issues
+    .map((issue) => {
+      const where = issue.path.length ? issue.path.join('.') : 'arguments';
+      return `${where}: ${issue.message.replace(/^Invalid input: /, '')}`;
+    })
+    .join('; ');
 }
 
 function aborted(signal: AbortSignal): Promise<never> {

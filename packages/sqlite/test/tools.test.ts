@@ -62,12 +62,15 @@ describe('read-only session', () => {
     expect((await s.call('list_tables')).structuredContent).toMatchObject({ tables: expect.arrayContaining([expect.objectContaining({ name: 'orders' })]) });
   });
 
-  it('read_query: rows, params by position and by name', async () => {
+  it('read_query: rows and bound params', async () => {
     const pos = await s.call('read_query', { sql: 'SELECT id, name FROM customers WHERE country = ? OR id = ? ORDER BY id', params: ['FI', 1] });
     expect(pos.structuredContent).toMatchObject({ columns: ['id', 'name'], rows: [[1, 'Ada'], [2, 'Linus']], rowCount: 2, truncated: false });
-    const named = await s.call('read_query', { sql: 'SELECT name FROM customers WHERE id = :id', params: { id: 3 } });
-    expect(named.structuredContent).toMatchObject({ rows: [['Grace']] });
-    expect(textOf(named)).toBe('name\nGrace\n(1 row)');
+    const one = await s.call('read_query', { sql: 'SELECT name FROM customers WHERE id = ? AND ?', params: [3, true] });
+    expect(one.structuredContent).toMatchObject({ rows: [['Grace']] });
+    expect(textOf(one)).toBe('name\nGrace\n(1 row)');
+    const missing = await s.call('read_query', { sql: 'SELECT name FROM customers WHERE id = ?' });
+    expect(missing.isError).toBe(true);
+    expect(textOf(missing)).toMatch(/Too few parameter values were provided/);
   });
 
   it('read_query: 64-bit integers without loss, BLOBs as base64 with a marker', async () => {
@@ -108,7 +111,9 @@ describe('read-only session', () => {
   it('read_query: invalid arguments are refused before anything runs', async () => {
     const r = await s.call('read_query', { sql: 42 });
     expect(r.isError).toBe(true);
-    expect(textOf(r)).toMatch(/^Invalid arguments for read_query: .*sql/);
+    expect(textOf(r)).toBe('Invalid arguments for read_query: sql: expected string, received number. Check the tool\'s input schema and call it again.');
+    const p = await s.call('read_query', { sql: 'SELECT ?', params: '[1]' });
+    expect(textOf(p)).toContain('params: expected array, received string');
     expect(s.audit().at(-1)).toMatchObject({ decision: 'deny:invalid_arguments' });
   });
 

@@ -247,9 +247,7 @@ const quoteIdent = (name: string) => `"${name.replace(/"/g, '""')}"`;
 
 function bindArgs(params: Params | undefined): unknown[] {
   if (params === undefined) return [];
-  const conv = (v: unknown) => (typeof v === 'boolean' ? (v ? 1 : 0) : v);
-  if (Array.isArray(params)) return params.map(conv);
-  return [Object.fromEntries(Object.entries(params).map(([k, v]) => [k.replace(/^[:@$]/, ''), conv(v)]))];
+  return params.map((v) => (typeof v === 'boolean' ? (v ? 1 : 0) : v));
 }
 
 export function cell(v: unknown): Cell {

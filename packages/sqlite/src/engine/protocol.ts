@@ -1,7 +1,7 @@
 /** Messages between the connector and its engine processes (structured clone over IPC). */
 
 export type Scalar = string | number | boolean | null;
-export type Params = Scalar[] | Record<string, Scalar>;
+export type Params = Scalar[];
 
 export interface EngineOptions {
   file: string;

@@ -5,9 +5,9 @@ const scalar = z.union([z.string(), z.number(), z.boolean(), z.null()]);
 export const sqlInput = {
   sql: z.string().min(1).describe('One SQL statement. A trailing semicolon and comments are fine; a second statement is an error.'),
   params: z
-    .union([z.array(scalar), z.record(z.string(), scalar)])
+    .array(scalar)
     .optional()
-    .describe('Values bound to ? placeholders (array) or to :name placeholders (object). Prefer this to putting values into the SQL text.'),
+    .describe('Values bound, in order, to the ? placeholders in sql. Prefer this to putting values into the SQL text.'),
 };
 
 /** One cell: text, number, NULL; integers beyond 2^53 as decimal strings; BLOBs as {"$blob": base64, bytes}. */
