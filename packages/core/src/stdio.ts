@@ -49,6 +49,8 @@ export async function runStdio<S extends OptionSpecs, Deps extends Disposable>(
   process.once('SIGTERM', () => void stop('SIGTERM'));
   process.stdin.once('end', () => void stop('stdin closed'));
   process.stdin.once('close', () => void stop('stdin closed'));
+  // A client that went away (closed our stdout) is a reason to stop, not to crash with EPIPE.
+  process.stdout.on('error', (err: NodeJS.ErrnoException) => void stop(err.code === 'EPIPE' ? 'stdout closed' : `stdout error: ${err.message}`));
   await server.connect(transport);
   runtime.log.info('ready', { version: connector.version, transport: 'stdio', tools: [...runtime.pipeline.policy.enabled.keys()] });
 }

@@ -115,6 +115,18 @@ describe('the built bin over stdio', () => {
     });
   }
 
+  it('exits 0 without a stack trace when the client closes its end of stdout', async () => {
+    const child = spawn(process.execPath, [BIN, db.file], { stdio: ['pipe', 'pipe', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.stdout.destroy(); // the client is gone: our answer will hit a closed pipe
+    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+    child.stdin.write(`${JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'initialize', params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 't', version: '1' } } })}\n`);
+    expect(await exited).toBe(0);
+    expect(stderr).not.toContain('EPIPE\n');
+    expect(stderr).not.toMatch(/\n\s+at /);
+  });
+
   it('engine processes do not outlive a server that was killed outright', async () => {
     const { client, transport } = await startClient([db.file]);
     await client.callTool({ name: 'list_tables', arguments: {} });
