@@ -299,6 +299,23 @@ describe('config and policy', () => {
     await expect(connect([db.file, '--engines', '0'])).rejects.toThrow(/Invalid --engines/);
   });
 
+  it('--engines 1: a call behind a runaway waits for it to be killed, then runs on a fresh engine', async () => {
+    const s = await connect([db.file, '--engines', '1', '--timeout', '1s']);
+    try {
+      const started = performance.now();
+      const runaway = s.call('read_query', { sql: RUNAWAY });
+      await new Promise((resolve) => setTimeout(resolve, 400));
+      // Its own 1 s deadline runs from now; the only engine is busy until the runaway is killed at 1 s.
+      const q = await s.call('read_query', { sql: 'SELECT count(*) FROM orders' });
+      expect(q.structuredContent).toMatchObject({ rows: [[4]] });
+      expect(performance.now() - started).toBeGreaterThanOrEqual(950);
+      expect((await runaway).isError).toBe(true);
+      expect(s.runtime.deps.engine.processCount).toBe(1);
+    } finally {
+      await s.close();
+    }
+  });
+
   it('the database path can come from MCP_DATABASE or SQLITE_DATABASE', async () => {
     const envs: Array<Record<string, string>> = [{ MCP_DATABASE: db.file }, { SQLITE_DATABASE: db.file }];
     for (const env of envs) {
