@@ -120,8 +120,17 @@ export function classify(sql: string): Classification {
   if (stmts.length > 1) {
     throw new SqlRejected(`Exactly one statement per call is allowed; this text has ${stmts.length}. Send them as separate calls.`);
   }
-  return classifyTokens(stmts[0]!);
+  const toks = stmts[0]!;
+  // Table-valued pragma functions only read, except pragma_optimize, which runs ANALYZE and
+  // writes sqlite_stat tables when the statement runs (e.g. INSERT … SELECT … FROM pragma_optimize).
+  const sideEffect = toks.find((t) => t.t !== 'punct' && t.t !== 'semi' && SIDE_EFFECT_FUNCTIONS.has(unquote(t).toLowerCase()));
+  if (sideEffect) return { kind: 'denied', verb: unquote(sideEffect).toLowerCase(), reason: 'it runs ANALYZE, which writes statistics tables' };
+  return classifyTokens(toks);
 }
+
+const SIDE_EFFECT_FUNCTIONS = new Set(['pragma_optimize']);
+/** A token's name as SQLite would read it: words, quoted identifiers, and strings used as names. */
+const unquote = (t: Token) => (t.t === 'string' ? t.v.slice(1, -1) : t.v);
 
 function classifyTokens(toks: Token[]): Classification {
   const first = toks[0]!;
@@ -169,6 +178,8 @@ function classifyWith(toks: Token[]): Classification {
     if (tok.v === '(') depth++;
     else if (tok.v === ')') depth--;
     else if (depth === 0 && tok.t === 'word') {
+      const next = toks[i + 1]?.v;
+      if (tok.v === 'REPLACE' && (next === 'AS' || next === '(')) continue; // a CTE named "replace" (REPLACE is not reserved)
       if (tok.v === 'SELECT' || tok.v === 'VALUES') return { kind: 'read', verb: `WITH … ${tok.v}` };
       if (tok.v === 'INSERT' || tok.v === 'REPLACE' || tok.v === 'UPDATE' || tok.v === 'DELETE') return { kind: 'write', verb: `WITH … ${tok.v}` };
     }
