@@ -18,7 +18,15 @@ export interface AuditEvent {
   truncated: boolean;
 }
 
-const SECRET_KEY = /pass(word|wd)?|secret|token|api[-_]?key|auth(orization)?|cookie|credential|private[-_]?key|session/i;
+/** Words that mark a key as secret, matched on the key's words (`dbPassword`, `access_token`, `X-Api-Key`). */
+const SECRET_WORDS = new Set(['password', 'passwd', 'passphrase', 'pass', 'pwd', 'secret', 'token', 'apikey', 'authorization', 'auth', 'cookie', 'credential', 'credentials', 'privatekey', 'sessionkey', 'bearer', 'signature']);
+
+function isSecretKey(key: string): boolean {
+  const words = key.replace(/([a-z0-9])([A-Z])/g, '$1 $2').toLowerCase().split(/[^a-z0-9]+/).filter(Boolean);
+  if (words.some((w) => SECRET_WORDS.has(w))) return true;
+  // Two-word names: api key, private key, session key, client secret…
+  return words.some((w, i) => SECRET_WORDS.has(w + (words[i + 1] ?? '')));
+}
 const MAX_STRING = 4096;
 
 /**
@@ -26,7 +34,7 @@ const MAX_STRING = 4096;
  * secret value (e.g. a password from the config) are replaced, long strings are cut.
  */
 export function redact(value: unknown, secrets: readonly string[] = [], key = ''): unknown {
-  if (key && SECRET_KEY.test(key)) return '[REDACTED]';
+  if (key && isSecretKey(key)) return '[REDACTED]';
   if (typeof value === 'string') {
     let s = value;
     for (const secret of secrets) if (secret.length >= 4) s = s.split(secret).join('[REDACTED]');

@@ -6,7 +6,6 @@ import type { CoreConfig } from './core-options.js';
 import type { ToolContext, ToolOutput } from './define.js';
 import { ConnectorError } from './errors.js';
 import type { Logger, Sink } from './log.js';
-import { jsonSafe } from './log.js';
 import type { ToolPolicy } from './policy.js';
 
 export interface PipelineDeps {
@@ -130,8 +129,18 @@ function aborted(signal: AbortSignal): Promise<never> {
 }
 
 function buildResult(out: ToolOutput<unknown>, maxBytes: number): [CallToolResult, Partial<AuditEvent>] {
-  const structured = out.structured === undefined ? undefined : JSON.stringify(out.structured, jsonSafe);
-  const bytes = Buffer.byteLength(out.text) + (structured?.length ?? 0);
+  // Serialized once: to count its bytes, and to notice values JSON cannot carry (BigInt), which
+  // would otherwise make the response unsendable and leave the client waiting.
+  let converted = false;
+  const structured =
+    out.structured === undefined
+      ? undefined
+      : JSON.stringify(out.structured, (_key, value: unknown) => {
+          if (typeof value !== 'bigint') return value;
+          converted = true;
+          return value.toString();
+        });
+  const bytes = Buffer.byteLength(out.text) + (structured === undefined ? 0 : Buffer.byteLength(structured));
   const fields: Partial<AuditEvent> = { bytes, truncated: out.truncated ?? false, ...(out.rows === undefined ? {} : { rows: out.rows }) };
   // Handlers cut their results to maxBytes themselves; this is the backstop that keeps a
   // message far below what clients accept (the SDK client drops messages over 10 MiB).
@@ -139,6 +148,6 @@ function buildResult(out: ToolOutput<unknown>, maxBytes: number): [CallToolResul
     return [errorResult(`The result was too large (${bytes} bytes, limit ${maxBytes}). Ask for fewer rows or columns.`), { ...fields, errorCode: 'too_large', bytes: 0 }];
   }
   const result: CallToolResult = { content: [{ type: 'text', text: out.text }] };
-  if (out.structured !== undefined) result.structuredContent = out.structured as Record<string, unknown>;
+  if (structured !== undefined) result.structuredContent = (converted ? JSON.parse(structured) : out.structured) as Record<string, unknown>;
   return [result, fields];
 }

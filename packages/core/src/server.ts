@@ -53,7 +53,7 @@ export function createRuntime<S extends OptionSpecs, Deps extends Disposable>(
   overrides: RuntimeOverrides = {},
 ): ConnectorRuntime<Deps> {
   const log = createLogger({ connector: connector.name, level: config.logLevel, sink: overrides.logSink ?? stderrSink });
-  const audit = overrides.auditSink ?? (config.auditLog ? fileSink(config.auditLog) : (overrides.logSink ?? stderrSink));
+  const audit = overrides.auditSink ?? (config.auditLog ? openAuditLog(config.auditLog) : (overrides.logSink ?? stderrSink));
   const deps = connector.createDeps(config, { log });
   const pipeline: PipelineDeps = {
     connector: connector.name,
@@ -81,6 +81,15 @@ export function createRuntime<S extends OptionSpecs, Deps extends Disposable>(
         }
       })()),
   };
+}
+
+function openAuditLog(path: string): Sink {
+  try {
+    return fileSink(path);
+  } catch (err) {
+    const why = (err as NodeJS.ErrnoException).code ?? String(err);
+    throw new ConfigError(`Invalid --audit-log: cannot open ${JSON.stringify(path)} for appending (${why}). Fix --audit-log or MCP_AUDIT_LOG.`);
+  }
 }
 
 function localPrincipal(): string {

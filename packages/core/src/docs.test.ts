@@ -1,0 +1,48 @@
+import { describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import { coreOptions } from './core-options.js';
+import { defineTool } from './define.js';
+import { optionsMarkdown, toolsMarkdown } from './docs.js';
+import { opt } from './options.js';
+
+const t = (name: string, description: string, annotations: { readOnlyHint: boolean; destructiveHint?: boolean }, input = z.object({})) =>
+  defineTool({ name, title: name, description, input, annotations, handler: () => ({ text: '' }) });
+
+describe('toolsMarkdown', () => {
+  it('renders one row per tool: name, kind, arguments and the first sentence', () => {
+    const md = toolsMarkdown([
+      t('read_query', 'Runs a query. Results are capped.', { readOnlyHint: true }, z.object({ sql: z.string(), params: z.array(z.string()).optional() })),
+      t('append_note', 'Appends a note (a | b).\nMore text.', { readOnlyHint: false, destructiveHint: false }, z.object({ text: z.string() })),
+      t('write_query', 'Changes data. Careful.', { readOnlyHint: false }),
+    ]);
+    expect(md).toBe(
+      [
+        '| Tool | Kind | Arguments | What it does |',
+        '| --- | --- | --- | --- |',
+        '| `read_query` | read | `sql`, `params` | Runs a query. |',
+        '| `append_note` | write | `text` | Appends a note (a \\| b). |',
+        '| `write_query` | write (destructive) | — | Changes data. |',
+      ].join('\n'),
+    );
+  });
+});
+
+describe('optionsMarkdown', () => {
+  it('renders flag, variables, default and meaning', () => {
+    const md = optionsMarkdown({
+      database: opt.string('Database file.', { positional: true, env: ['SQLITE_DB'], placeholder: 'FILE' }),
+      allowWrite: coreOptions.allowWrite,
+      timeout: coreOptions.timeout,
+      maxBytes: coreOptions.maxBytes,
+      token: opt.string('API token.', { secret: true, default: 'dev-token' }),
+    });
+    const rows = md.split('\n');
+    expect(rows.slice(0, 2)).toEqual(['| Flag | Variable | Default | Meaning |', '| --- | --- | --- | --- |']);
+    expect(rows[2]).toBe('| `--database FILE` (or first argument) | `MCP_DATABASE`, `SQLITE_DB` | — | Database file. |');
+    expect(rows[3]).toBe('| `--allow-write` | `MCP_ALLOW_WRITE` | off | Enable tools that change data (they are hidden otherwise). |');
+    expect(rows[4]).toContain('| `--timeout DURATION` | `MCP_TIMEOUT` | `30s` |');
+    expect(rows[5]).toContain('| `--max-bytes SIZE` | `MCP_MAX_BYTES` | `1mb` |');
+    expect(rows[6]).toBe('| `--token VALUE` | `MCP_TOKEN` | — | API token. |');
+    expect(md).not.toContain('dev-token');
+  });
+});

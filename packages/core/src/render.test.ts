@@ -1,0 +1,25 @@
+import { describe, expect, it } from 'vitest';
+import { renderTable } from './render.js';
+
+describe('renderTable', () => {
+  it('writes a header line and one line per row, cells joined by " | "', () => {
+    expect(renderTable(['id', 'name'], [[1, 'Ada'], [2, 'Linus']])).toBe('id | name\n1 | Ada\n2 | Linus');
+  });
+
+  it('is only the header when there are no rows', () => {
+    expect(renderTable(['a', 'b'], [])).toBe('a | b');
+  });
+
+  it('shows null and undefined as NULL, objects as JSON, and escapes newlines', () => {
+    expect(renderTable(['v'], [[null], [undefined], [{ $blob: 'AAE=' }], [[1, 2]], ['two\nlines\r\nhere'], [true], [12n]])).toBe(
+      ['v', 'NULL', 'NULL', '{"$blob":"AAE="}', '[1,2]', 'two\\nlines\\nhere', 'true', '12'].join('\n'),
+    );
+  });
+
+  it('shortens long cells to maxCell characters (200 by default) with an ellipsis', () => {
+    const [, line] = renderTable(['s'], [['x'.repeat(250)]]).split('\n');
+    expect(line).toBe(`${'x'.repeat(200)}…`);
+    expect(renderTable(['s'], [['abcdef']], { maxCell: 3 })).toBe('s\nabc…');
+    expect(renderTable(['s'], [['abc']], { maxCell: 3 })).toBe('s\nabc');
+  });
+});
