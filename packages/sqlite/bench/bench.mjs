@@ -1,0 +1,445 @@
+#!/usr/bin/env node
+// `pnpm bench`: latency, cold start and memory of the BUILT connector (dist/bin.js), measured
+// the way a host sees it: spawned over stdio and driven by the official SDK client.
+//
+//   node packages/sqlite/bench/bench.mjs            human table on stdout (progress on stderr)
+//   node packages/sqlite/bench/bench.mjs --json     one JSON object on stdout
+//   options: --point N (2000) --warmup N (200) --large N (30) --cold N (15) --quick
+//
+// Informational: exits 0 even when a target is missed; 1 only when something failed to run
+// (server did not start, a call errored, the 10k-row result did not carry 10,000 rows, ...).
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
+import Database from 'better-sqlite3';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import os from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const BIN = fileURLToPath(new URL('../dist/bin.js', import.meta.url));
+const MiB = 1024 * 1024;
+const TARGETS = { pointP50Ms: 0.5, coldInitMs: 120, idleRssMiB: 60 };
+const CUSTOMERS = 10_000;
+const ORDERS = 100_000;
+
+// ---- options -----------------------------------------------------------------------------
+const argv = process.argv.slice(2);
+const flag = (name) => argv.includes(name);
+const num = (name, def) => {
+  const i = argv.indexOf(name);
+  if (i < 0) return def;
+  const v = Number(argv[i + 1]);
+  if (!Number.isInteger(v) || v < 1) throw new Error(`${name} needs a positive whole number`);
+  return v;
+};
+const quick = flag('--quick');
+const JSON_OUT = flag('--json');
+const cfg = {
+  pointWarmup: num('--warmup', quick ? 300 : 1000),
+  pointIterations: num('--point', quick ? 300 : 2000),
+  largeWarmup: 3,
+  largeIterations: num('--large', quick ? 8 : 30),
+  coldStarts: num('--cold', quick ? 5 : 15),
+  idleSettleMs: 300,
+};
+const progress = (msg) => process.stderr.write(`[bench] ${msg}\n`);
+
+// ---- small helpers -----------------------------------------------------------------------
+const now = () => performance.now();
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+const r3 = (x) => (x == null || !Number.isFinite(x) ? null : Math.round(x * 1000) / 1000);
+
+/** Nearest-rank percentile on sorted samples; q = 0.5 is the true median. */
+function pct(sorted, q) {
+  if (!sorted.length) return null;
+  if (q === 0.5) {
+    const m = sorted.length >> 1;
+    return sorted.length % 2 ? sorted[m] : (sorted[m - 1] + sorted[m]) / 2;
+  }
+  return sorted[Math.min(sorted.length, Math.max(1, Math.ceil(q * sorted.length))) - 1];
+}
+function stats(samples) {
+  const xs = [...samples].sort((a, b) => a - b);
+  const mean = xs.reduce((a, b) => a + b, 0) / (xs.length || 1);
+  return { n: xs.length, p50: r3(pct(xs, 0.5)), p95: r3(pct(xs, 0.95)), p99: r3(pct(xs, 0.99)), mean: r3(mean), min: r3(xs[0]), max: r3(xs.at(-1)) };
+}
+
+/** VmRSS / VmHWM (kB) of one process from /proc, or null if it is gone. */
+function procMem(pid) {
+  try {
+    const s = readFileSync(`/proc/${pid}/status`, 'utf8');
+    const kb = (k) => Number(s.match(new RegExp(`^${k}:\\s+(\\d+) kB`, 'm'))?.[1] ?? NaN);
+    return { pid, rssKb: kb('VmRSS'), hwmKb: kb('VmHWM') };
+  } catch {
+    return null;
+  }
+}
+
+/** Direct children of pid: /proc/<pid>/task/<tid>/children, or a /proc/<n>/stat ppid scan. */
+function childPids(pid) {
+  const out = new Set();
+  let viaTask = false;
+  try {
+    for (const tid of readdirSync(`/proc/${pid}/task`)) {
+      const f = `/proc/${pid}/task/${tid}/children`;
+      if (!existsSync(f)) continue;
+      viaTask = true;
+      for (const c of readFileSync(f, 'utf8').trim().split(/\s+/)) if (c) out.add(Number(c));
+    }
+  } catch { /* process gone */ }
+  if (viaTask) return [...out];
+  for (const d of readdirSync('/proc')) {
+    if (!/^\d+$/.test(d)) continue;
+    try {
+      const st = readFileSync(`/proc/${d}/stat`, 'utf8');
+      const ppid = Number(st.slice(st.lastIndexOf(')') + 2).split(' ')[1]);
+      if (ppid === pid) out.add(Number(d));
+    } catch { /* raced with exit */ }
+  }
+  return [...out];
+}
+
+/** Memory of the server process and of all its descendants (the engine processes). */
+function treeMem(pid) {
+  const root = procMem(pid);
+  if (!root) throw new Error(`server process ${pid} is gone (no /proc/${pid}/status)`);
+  const kids = [];
+  const stack = childPids(pid);
+  while (stack.length) {
+    const p = stack.pop();
+    const m = procMem(p);
+    if (!m) continue;
+    kids.push(m);
+    stack.push(...childPids(p));
+  }
+  const childrenRssKb = kids.reduce((a, k) => a + k.rssKb, 0);
+  return {
+    serverRssMiB: r3(root.rssKb / 1024),
+    serverHwmMiB: r3(root.hwmKb / 1024),
+    children: kids.length,
+    childrenRssMiB: r3(childrenRssKb / 1024),
+    totalRssMiB: r3((root.rssKb + childrenRssKb) / 1024),
+  };
+}
+
+function sdkVersion() {
+  try {
+    const req = createRequire(import.meta.url);
+    let dir = dirname(req.resolve('@modelcontextprotocol/sdk/client/index.js'));
+    for (let i = 0; i < 6; i++, dir = dirname(dir)) {
+      const f = join(dir, 'package.json');
+      if (existsSync(f)) {
+        const p = JSON.parse(readFileSync(f, 'utf8'));
+        if (p.name === '@modelcontextprotocol/sdk') return p.version;
+      }
+    }
+  } catch { /* unknown */ }
+  return null;
+}
+
+// ---- the database --------------------------------------------------------------------------
+/** Deterministic PRNG (mulberry32), so every run queries the same data. */
+function rng(seed) {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+function buildDatabase(file) {
+  const rand = rng(20240601);
+  const pick = (xs) => xs[Math.floor(rand() * xs.length)];
+  const db = new Database(file);
+  db.pragma('journal_mode = DELETE');
+  db.exec(`
+    CREATE TABLE customers (id INTEGER PRIMARY KEY, name TEXT NOT NULL, email TEXT NOT NULL, country TEXT NOT NULL, created_at TEXT NOT NULL);
+    CREATE TABLE orders (id INTEGER PRIMARY KEY, customer_id INTEGER NOT NULL REFERENCES customers(id), amount REAL NOT NULL, status TEXT NOT NULL, created_at TEXT NOT NULL, note TEXT);
+  `);
+  const first = ['Ada', 'Ben', 'Chloe', 'Dev', 'Elif', 'Femi', 'Greta', 'Hiro', 'Ines', 'Jon', 'Kai', 'Lena', 'Mo', 'Nora', 'Omar', 'Pia'];
+  const last = ['Smith', 'Okafor', 'Müller', 'Tanaka', 'Rossi', 'Silva', 'Nguyen', 'Kowalski', 'Haddad', 'Larsen', 'Moreau', 'Patel'];
+  const countries = ['DE', 'FR', 'GB', 'US', 'JP', 'BR', 'IN', 'NG', 'PL', 'SE', 'IT', 'ES'];
+  const statuses = ['pending', 'paid', 'shipped', 'delivered', 'cancelled', 'refunded'];
+  const notes = ['gift wrap', 'leave at the door', 'call before delivery', 'fragile: glassware inside', 'express', 'second attempt, customer was out'];
+  const day = (base, span) => new Date(Date.UTC(2023, 0, 1) + Math.floor(base + rand() * span) * 86_400_000).toISOString().slice(0, 10);
+  const insC = db.prepare('INSERT INTO customers VALUES (?, ?, ?, ?, ?)');
+  const insO = db.prepare('INSERT INTO orders VALUES (?, ?, ?, ?, ?, ?)');
+  db.transaction(() => {
+    for (let i = 1; i <= CUSTOMERS; i++) {
+      const n = `${pick(first)} ${pick(last)}`;
+      insC.run(i, n, `${n.toLowerCase().replace(/[^a-z]+/g, '.')}.${i}@example.com`, pick(countries), day(0, 365));
+    }
+    for (let i = 1; i <= ORDERS; i++) {
+      const note = rand() < 0.3 ? pick(notes) : null;
+      insO.run(i, 1 + Math.floor(rand() * CUSTOMERS), Math.round(rand() * 50_000) / 100, pick(statuses), `${day(0, 730)}T${String(Math.floor(rand() * 24)).padStart(2, '0')}:${String(Math.floor(rand() * 60)).padStart(2, '0')}:00Z`, note);
+    }
+  })();
+  db.exec('CREATE INDEX orders_customer ON orders(customer_id); ANALYZE;');
+  db.close();
+}
+
+// ---- sessions ------------------------------------------------------------------------------
+const live = new Set(); // clients to close whatever happens
+
+/** Spawn `node dist/bin.js <file> ...extra` and connect the SDK client; times from spawn. */
+async function startServer(file, extra = []) {
+  const transport = new StdioClientTransport({ command: process.execPath, args: [BIN, file, ...extra], stderr: 'pipe' });
+  let stderrTail = '';
+  transport.stderr?.on('data', (d) => { stderrTail = (stderrTail + d).slice(-4000); }); // drained, or the pipe fills
+  const client = new Client({ name: 'mcp-sqlite-bench', version: '1.0.0' });
+  const session = { client, transport, stderr: () => stderrTail.trim() };
+  live.add(session);
+  const t0 = now();
+  try {
+    await client.connect(transport);
+  } catch (err) {
+    live.delete(session);
+    await client.close().catch(() => {});
+    throw new Error(`server did not initialize: ${err.message}${stderrTail ? `\nserver stderr:\n${stderrTail.trim()}` : ''}`);
+  }
+  session.initMs = now() - t0;
+  session.t0 = t0;
+  session.pid = transport.pid;
+  if (!session.pid) throw new Error('StdioClientTransport exposed no pid');
+  return session;
+}
+
+async function stopServer(s) {
+  live.delete(s);
+  await s.client.close();
+}
+
+/** One tools/call; throws on a protocol error or an isError result. */
+async function call(s, name, args) {
+  const res = await s.client.callTool({ name, arguments: args });
+  if (res.isError) throw new Error(`${name} returned an error: ${res.content?.find((c) => c.type === 'text')?.text ?? JSON.stringify(res)}`);
+  return res;
+}
+
+const POINT_SQL = 'SELECT * FROM orders WHERE id = ?';
+const pointId = (i) => ((i * 7919) % ORDERS) + 1; // varying, deterministic, covers the table
+async function pointCall(s, i) {
+  const id = pointId(i);
+  const res = await call(s, 'read_query', { sql: POINT_SQL, params: [id] });
+  const sc = res.structuredContent;
+  if (sc?.rowCount !== 1 || sc.rows?.[0]?.[0] !== id) throw new Error(`point lookup id=${id}: expected 1 row with that id, got ${JSON.stringify(sc).slice(0, 300)}`);
+  return res;
+}
+
+// ---- measurements --------------------------------------------------------------------------
+async function measureCold(file) {
+  progress(`cold start: ${cfg.coldStarts} spawns (+1 untimed)`);
+  const init = [], list = [], first = [], firstCallOnly = [];
+  for (let i = -1; i < cfg.coldStarts; i++) {
+    const s = await startServer(file);
+    await s.client.listTools();
+    const tList = now() - s.t0;
+    const tc = now();
+    await pointCall(s, 1000 + i);
+    const tFirst = now() - s.t0;
+    if (i >= 0) { // the first spawn only warms the page cache
+      init.push(s.initMs);
+      list.push(tList);
+      first.push(tFirst);
+      firstCallOnly.push(now() - tc);
+    }
+    await stopServer(s);
+    await sleep(100);
+  }
+  return {
+    spawnToInitializeMs: stats(init),
+    spawnToFirstToolsListMs: stats(list),
+    spawnToFirstCallResultMs: stats(first),
+    firstCallAloneMs: stats(firstCallOnly),
+  };
+}
+
+async function measurePointAndMemory(file) {
+  progress('point lookup session: idle RSS, then warm-up and timed calls');
+  const s = await startServer(file);
+  try {
+    await s.client.listTools(); // as a host does; the SDK client then validates structuredContent against outputSchema
+    await sleep(cfg.idleSettleMs);
+    const idle = treeMem(s.pid);
+    // The warm-up is timed too: its first calls show a fresh process (JIT tiers, SQLite's page
+    // cache still cold), reported apart from the steady-state figures.
+    const early = [];
+    for (let i = 0; i < cfg.pointWarmup; i++) {
+      const t = now();
+      await pointCall(s, i);
+      early.push(now() - t);
+    }
+    const samples = [];
+    let bytes = 0;
+    for (let i = 0; i < cfg.pointIterations; i++) {
+      const t = now();
+      const res = await pointCall(s, cfg.pointWarmup + i);
+      samples.push(now() - t);
+      if (i === 0) bytes = Buffer.byteLength(JSON.stringify(res));
+    }
+    await sleep(cfg.idleSettleMs);
+    const warm = treeMem(s.pid);
+    const first = stats(early.slice(0, 200));
+    return { point: { sql: POINT_SQL, warmup: cfg.pointWarmup, ...stats(samples), resultBytes: bytes, first200: { p50: first.p50, p95: first.p95 } }, memory: { idle, afterWarmSession: warm } };
+  } finally {
+    await stopServer(s);
+  }
+}
+
+async function measureLarge(file) {
+  progress(`10k-row result: ${cfg.largeWarmup} warm-up + ${cfg.largeIterations} timed calls`);
+  const s = await startServer(file, ['--max-rows', '10000', '--max-bytes', '64mb']);
+  const sql = 'SELECT * FROM orders LIMIT 10000';
+  const check = (res) => {
+    const sc = res.structuredContent;
+    const n = sc?.rows?.length;
+    if (n !== 10_000 || sc.rowCount !== 10_000 || sc.truncated !== false) {
+      throw new Error(`10k-row result: expected 10000 rows in structuredContent, got rows.length=${n} rowCount=${sc?.rowCount} truncated=${sc?.truncated}`);
+    }
+    return n;
+  };
+  try {
+    await s.client.listTools();
+    for (let i = 0; i < cfg.largeWarmup; i++) check(await call(s, 'read_query', { sql }));
+    const samples = [];
+    let rows = 0, bytes = 0, textBytes = 0, structuredBytes = 0;
+    for (let i = 0; i < cfg.largeIterations; i++) {
+      const t = now();
+      const res = await call(s, 'read_query', { sql });
+      samples.push(now() - t);
+      rows = check(res);
+      if (i === 0) {
+        bytes = Buffer.byteLength(JSON.stringify(res));
+        textBytes = Buffer.byteLength(res.content.find((c) => c.type === 'text')?.text ?? '');
+        structuredBytes = Buffer.byteLength(JSON.stringify(res.structuredContent));
+      }
+    }
+    const warm = treeMem(s.pid);
+    const st = stats(samples);
+    return { sql, serverArgs: '--max-rows 10000 --max-bytes 64mb', warmup: cfg.largeWarmup, ...st, rows, resultBytes: bytes, textBytes, structuredBytes, mibPerSec: r3(bytes / MiB / (st.p50 / 1000)), memoryAfter: warm };
+  } finally {
+    await stopServer(s);
+  }
+}
+
+function measureBaseline(file) {
+  progress('raw driver baseline (better-sqlite3 in-process)');
+  const db = new Database(file, { readonly: true, fileMustExist: true });
+  try {
+    const stmt = db.prepare(POINT_SQL);
+    for (let i = 0; i < cfg.pointWarmup; i++) stmt.get(pointId(i));
+    const samples = [];
+    for (let i = 0; i < cfg.pointIterations; i++) {
+      const id = pointId(cfg.pointWarmup + i);
+      const t = now();
+      const row = stmt.get(id);
+      samples.push(now() - t);
+      if (row?.id !== id) throw new Error(`baseline: no row for id ${id}`);
+    }
+    const big = db.prepare('SELECT * FROM orders LIMIT 10000').raw(true);
+    const bigSamples = [];
+    for (let i = 0; i < cfg.largeWarmup + cfg.largeIterations; i++) {
+      const t = now();
+      const rows = big.all();
+      if (i >= cfg.largeWarmup) bigSamples.push(now() - t);
+      if (rows.length !== 10_000) throw new Error(`baseline: 10k query gave ${rows.length} rows`);
+    }
+    return { point: stats(samples), rows10k: stats(bigSamples) };
+  } finally {
+    db.close();
+  }
+}
+
+// ---- report --------------------------------------------------------------------------------
+function verdicts(r) {
+  const row = (name, value, unit, limit) => ({ name, value, unit, target: `<= ${limit} ${unit}`, pass: value != null && value <= limit });
+  return [
+    row('point lookup p50', r.point.p50, 'ms', TARGETS.pointP50Ms),
+    row('cold start (spawn -> initialize) median', r.coldStart.spawnToInitializeMs.p50, 'ms', TARGETS.coldInitMs),
+    row('idle RSS (server process)', r.memory.idle.serverRssMiB, 'MiB', TARGETS.idleRssMiB),
+  ];
+}
+
+function printTable(r) {
+  const f = (x, d = 3) => (x == null ? '-' : Number(x).toFixed(d));
+  const lines = [];
+  const sec = (t) => lines.push('', t, '-'.repeat(t.length));
+  const kv = (k, v) => lines.push(`  ${k.padEnd(40)} ${v}`);
+  lines.push(`@org/mcp-sqlite bench  node ${r.host.node}, SDK ${r.host.sdk}, ${r.host.cpus} x ${r.host.cpu}, load1 ${r.host.load1}`);
+  if (r.host.load1 > r.host.cpus * 0.75) lines.push(`WARNING: load1 ${r.host.load1} on ${r.host.cpus} CPUs when the run ended: other processes share the CPUs, figures are noisy`);
+  lines.push(`database: ${CUSTOMERS} customers, ${ORDERS} orders (${f(r.database.mib, 1)} MiB, temp file); stdio, SDK Client, node dist/bin.js`);
+
+  sec(`Point lookup  read_query ${JSON.stringify(POINT_SQL)}  (${r.point.warmup} warm-up, ${r.point.n} timed, sequential)`);
+  lines.push(`  ${''.padEnd(40)} ${'p50'.padStart(8)} ${'p95'.padStart(8)} ${'p99'.padStart(8)} ${'mean'.padStart(8)}  ms`);
+  lines.push(`  ${'MCP read_query'.padEnd(40)} ${f(r.point.p50).padStart(8)} ${f(r.point.p95).padStart(8)} ${f(r.point.p99).padStart(8)} ${f(r.point.mean).padStart(8)}`);
+  lines.push(`  ${'  its first 200 calls (fresh process)'.padEnd(40)} ${f(r.point.first200.p50).padStart(8)} ${f(r.point.first200.p95).padStart(8)}`);
+  lines.push(`  ${'raw better-sqlite3 stmt.get (in-process)'.padEnd(40)} ${f(r.baseline.point.p50, 4).padStart(8)} ${f(r.baseline.point.p95, 4).padStart(8)} ${f(r.baseline.point.p99, 4).padStart(8)} ${f(r.baseline.point.mean, 4).padStart(8)}`);
+  kv('result bytes per call', `${r.point.resultBytes} B`);
+
+  sec(`10,000-row result  ${r.rows10k.sql}  (${r.rows10k.serverArgs}; ${r.rows10k.n} timed)`);
+  kv('p50 / p95', `${f(r.rows10k.p50, 1)} / ${f(r.rows10k.p95, 1)} ms`);
+  kv('rows in structuredContent', `${r.rows10k.rows} (checked every call)`);
+  kv('bytes per result (JSON of the result)', `${r.rows10k.resultBytes} B = ${f(r.rows10k.resultBytes / MiB, 2)} MiB (text ${f(r.rows10k.textBytes / MiB, 2)}, structured ${f(r.rows10k.structuredBytes / MiB, 2)})`);
+  kv('throughput at p50', `${f(r.rows10k.mibPerSec, 1)} MiB/s`);
+  kv('raw better-sqlite3 .raw().all() p50', `${f(r.baseline.rows10k.p50, 2)} ms`);
+
+  sec(`Cold start  (${r.coldStart.spawnToInitializeMs.n} spawns; first spawn untimed)`);
+  lines.push(`  ${''.padEnd(40)} ${'median'.padStart(8)} ${'p95'.padStart(8)}  ms`);
+  const cs = (k, s) => lines.push(`  ${k.padEnd(40)} ${f(s.p50, 1).padStart(8)} ${f(s.p95, 1).padStart(8)}`);
+  cs('spawn -> initialize response', r.coldStart.spawnToInitializeMs);
+  cs('spawn -> first tools/list', r.coldStart.spawnToFirstToolsListMs);
+  cs('spawn -> first tool call result', r.coldStart.spawnToFirstCallResultMs);
+  cs('  first call alone (forks the engine)', r.coldStart.firstCallAloneMs);
+
+  sec('Memory  VmRSS from /proc (MiB)');
+  const m = (k, x) => kv(k, `server ${f(x.serverRssMiB, 1)}   children ${f(x.childrenRssMiB, 1)} (${x.children})   server+children ${f(x.totalRssMiB, 1)}   server VmHWM ${f(x.serverHwmMiB, 1)}`);
+  m('idle (connect + tools/list, no DB call)', r.memory.idle);
+  m('after the warm point-lookup session', r.memory.afterWarmSession);
+  m('after the 10k-row session', r.rows10k.memoryAfter);
+
+  sec('Targets');
+  for (const v of r.targets) lines.push(`  ${v.name.padEnd(40)} ${`${f(v.value, v.unit === 'ms' && v.value < 10 ? 3 : 1)} ${v.unit}`.padStart(12)}   target ${v.target.padEnd(10)}  ${v.pass ? 'PASS' : 'MISS'}`);
+  lines.push('');
+  process.stdout.write(lines.join('\n') + '\n');
+}
+
+// ---- main ----------------------------------------------------------------------------------
+async function main() {
+  if (!existsSync(BIN)) throw new Error(`${BIN} is missing: build first (pnpm --filter @org/mcp-sqlite... build, or pnpm bench)`);
+  const dir = mkdtempSync(join(os.tmpdir(), 'mcp-sqlite-bench-'));
+  const file = join(dir, 'bench.db');
+  try {
+    progress(`building ${file}`);
+    buildDatabase(file);
+    const baseline = measureBaseline(file);
+    const { point, memory } = await measurePointAndMemory(file);
+    const rows10k = await measureLarge(file);
+    const coldStart = await measureCold(file);
+    const result = {
+      bench: '@org/mcp-sqlite',
+      time: new Date().toISOString(),
+      host: { node: process.version, sdk: sdkVersion(), cpus: os.cpus().length, cpu: os.cpus()[0]?.model?.trim(), load1: r3(os.loadavg()[0]) },
+      database: { customers: CUSTOMERS, orders: ORDERS, mib: r3(statSync(file).size / MiB) },
+      settings: cfg,
+      point, baseline, rows10k, coldStart, memory,
+    };
+    result.targets = verdicts(result);
+    if (JSON_OUT) process.stdout.write(JSON.stringify(result, null, 2) + '\n');
+    else printTable(result);
+  } finally {
+    for (const s of live) await s.client.close().catch(() => {});
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+main().then(
+  () => process.exit(0),
+  (err) => {
+    process.stderr.write(`[bench] FAILED: ${err?.stack ?? err}\n`);
+    process.exit(1);
+  },
+);
