@@ -344,3 +344,25 @@ describe('config and policy', () => {
     }
   });
 });
+
+describe('engine faults', () => {
+  it('an engine that cannot run gives the model a short error and the log JSON lines, not raw stderr', async () => {
+    const db = makeDatabase(SHOP_SQL);
+    // The engine inherits the server's environment: a bad option for its Node makes it die at start.
+    const saved = process.env.NODE_OPTIONS;
+    process.env.NODE_OPTIONS = '--max-old-space-size=not-a-number';
+    const s = await connect([db.file]);
+    try {
+      const r = await s.call('list_tables');
+      expect(r.isError).toBe(true);
+      expect(textOf(r)).toBe('The SQLite engine stopped while running the statement. Try again; if it repeats, simplify the query.');
+      await expect.poll(() => s.logs().some((l) => l.msg === 'sqlite engine stderr')).toBe(true);
+      expect(s.logs().find((l) => l.msg === 'sqlite engine exited')).toMatchObject({ level: 'warn', code: expect.any(Number) });
+    } finally {
+      if (saved === undefined) delete process.env.NODE_OPTIONS;
+      else process.env.NODE_OPTIONS = saved;
+      await s.close();
+      db.cleanup();
+    }
+  });
+});

@@ -108,13 +108,21 @@ export class EnginePool {
   private spawn(): Worker {
     const child = fork(engineEntry(), [], {
       serialization: 'advanced',
-      stdio: ['ignore', 'ignore', 'inherit', 'ipc'], // stdout belongs to the MCP protocol
+      // stdout belongs to the MCP protocol; stderr is relayed as JSON log lines (a crash's text included).
+      stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
       env: { ...process.env, MCP_SQLITE_ENGINE: JSON.stringify(this.options) },
       execArgv: [],
     });
     const worker: Worker = { child, busy: false };
     this.workers.add(worker);
     child.on('message', (res: Response) => worker.settle?.(res));
+    let stderr = '';
+    child.stderr?.setEncoding('utf8').on('data', (chunk: string) => {
+      stderr = (stderr + chunk).slice(-8192);
+      const lines = stderr.split('\n');
+      stderr = lines.pop() ?? '';
+      for (const line of lines) if (line.trim()) this.relay(line);
+    });
     child.once('exit', (code, sig) => {
       const known = this.workers.delete(worker);
       if (known && !this.closed) this.log.warn('sqlite engine exited', { code, signal: sig });
@@ -122,6 +130,21 @@ export class EnginePool {
     });
     child.on('error', (err) => this.log.error('sqlite engine error', { error: err.message }));
     return worker;
+  }
+
+  /** An engine's stderr line into the server's log: its own JSON records as they are, anything else as text. */
+  private relay(line: string) {
+    try {
+      const record = JSON.parse(line) as { level?: string; msg?: string };
+      if (record && typeof record === 'object' && typeof record.msg === 'string') {
+        const { level, msg, ...fields } = record;
+        (level === 'error' ? this.log.error : this.log.warn)(`sqlite engine: ${msg}`, fields);
+        return;
+      }
+    } catch {
+      // not JSON: a crash or a runtime warning
+    }
+    this.log.warn('sqlite engine stderr', { text: line });
   }
 
   private kill(w: Worker, why: string) {
