@@ -367,21 +367,34 @@ describe('errors', () => {
   });
 });
 
-describe('the output backstop', () => {
-  // --max-bytes 1kb: the backstop is 2 * 1024 + 64 KiB.
+describe('the output budget', () => {
+  // --max-bytes 1kb: text-only results are cut at 1024 bytes; the backstop for results with
+  // structured data is 2 * 1024 + 64 KiB.
   const limit = 2 * 1024 + 64 * 1024;
 
-  it('lets a result of exactly the backstop through', async () => {
+  it('lets a text-only result of exactly --max-bytes through untouched', async () => {
     const s = await connect(['--max-bytes', '1kb']);
-    const [r, events] = await callAudited(s, 'big', { n: limit });
+    const [r, events] = await callAudited(s, 'big', { n: 1024 });
     expect(r.isError).toBeFalsy();
-    expect(textOf(r)).toHaveLength(limit);
-    expect(events[0]).toMatchObject({ outcome: 'ok', bytes: limit });
+    expect(textOf(r)).toBe('x'.repeat(1024));
+    expect(events[0]).toMatchObject({ outcome: 'ok', bytes: 1024, truncated: false });
   });
 
-  it('turns a larger result into an isError too_large result', async () => {
+  it('cuts a longer text-only result at a character boundary and marks it truncated', async () => {
     const s = await connect(['--max-bytes', '1kb']);
-    const [r, events] = await callAudited(s, 'big', { n: limit + 1 });
+    const [r, events] = await callAudited(s, 'big', { n: 5000, char: '€' });
+    expect(r.isError).toBeFalsy();
+    const [kept, marker] = textOf(r).split('\n');
+    expect(Buffer.byteLength(kept!)).toBeLessThanOrEqual(1024);
+    expect(kept).toBe('€'.repeat(341)); // 1023 bytes: the 342nd character would not fit whole
+    expect(marker).toBe(`[truncated: ${15000 - 1024} more bytes not shown; narrow the request]`);
+    expect(events).toHaveLength(1);
+    expect(events[0]).toMatchObject({ outcome: 'ok', truncated: true, bytes: Buffer.byteLength(textOf(r)) });
+  });
+
+  it('turns a result with structured data over the backstop into an isError too_large result', async () => {
+    const s = await connect(['--max-bytes', '1kb']);
+    const [r, events] = await callAudited(s, 'big', { n: limit, structured: true });
     expect(r.isError).toBe(true);
     expect(textOf(r)).toContain('too large');
     expect(textOf(r).length).toBeLessThan(500);
@@ -389,11 +402,11 @@ describe('the output backstop', () => {
     expect(events[0]).toMatchObject({ decision: 'allow', outcome: 'error', errorCode: 'too_large', bytes: 0 });
   });
 
-  it('counts structured data towards the backstop', async () => {
+  it('lets a result with structured data up to the backstop through', async () => {
     const s = await connect(['--max-bytes', '1kb']);
-    const [r] = await callAudited(s, 'big', { n: limit, structured: true });
-    expect(r.isError).toBe(true);
-    expect(r.structuredContent).toBeUndefined();
+    const [r] = await callAudited(s, 'big', { n: 30_000, structured: true });
+    expect(r.isError).toBeFalsy();
+    expect(r.structuredContent).toEqual({ data: 'x'.repeat(30_000) });
   });
 
   it('counts structured data in UTF-8 bytes, as it counts text', async () => {

@@ -140,14 +140,30 @@ function buildResult(out: ToolOutput<unknown>, maxBytes: number): [CallToolResul
           converted = true;
           return value.toString();
         });
-  const bytes = Buffer.byteLength(out.text) + (structured === undefined ? 0 : Buffer.byteLength(structured));
-  const fields: Partial<AuditEvent> = { bytes, truncated: out.truncated ?? false, ...(out.rows === undefined ? {} : { rows: out.rows }) };
-  // Handlers cut their results to maxBytes themselves; this is the backstop that keeps a
-  // message far below what clients accept (the SDK client drops messages over 10 MiB).
+  let text = out.text;
+  let truncated = out.truncated ?? false;
+  if (structured === undefined && Buffer.byteLength(text) > maxBytes) {
+    // A text-only result is cut to the budget, at a character boundary, and says so.
+    const full = Buffer.from(text);
+    text = `${cutUtf8(full, maxBytes)}\n[truncated: ${full.length - maxBytes} more bytes not shown; narrow the request]`;
+    truncated = true;
+  }
+  const bytes = Buffer.byteLength(text) + (structured === undefined ? 0 : Buffer.byteLength(structured));
+  const fields: Partial<AuditEvent> = { bytes, truncated, ...(out.rows === undefined ? {} : { rows: out.rows }) };
+  // Handlers cut structured results to maxBytes themselves (only they know which rows to keep);
+  // this backstop keeps a message far below what clients accept (the SDK client drops messages
+  // over 10 MiB). Text and structured data both carry the result, hence twice the budget.
   if (bytes > 2 * maxBytes + ENVELOPE_SLACK) {
     return [errorResult(`The result was too large (${bytes} bytes, limit ${maxBytes}). Ask for fewer rows or columns.`), { ...fields, errorCode: 'too_large', bytes: 0 }];
   }
-  const result: CallToolResult = { content: [{ type: 'text', text: out.text }] };
+  const result: CallToolResult = { content: [{ type: 'text', text }] };
   if (structured !== undefined) result.structuredContent = (converted ? JSON.parse(structured) : out.structured) as Record<string, unknown>;
   return [result, fields];
+}
+
+/** The longest prefix of `buf` within `max` bytes that ends on a whole UTF-8 character. */
+function cutUtf8(buf: Buffer, max: number): string {
+  let end = Math.min(max, buf.length);
+  while (end > 0 && end < buf.length && (buf[end]! & 0xc0) === 0x80) end--;
+  return buf.subarray(0, end).toString('utf8');
 }
