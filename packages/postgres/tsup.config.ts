@@ -1,0 +1,3 @@
+import { buildConfig } from '@org/tooling/tsup';
+
+export default buildConfig({ entry: { index: 'src/index.ts' } });
