@@ -16,3 +16,23 @@ export function renderTable(columns: readonly string[], rows: readonly (readonly
   for (const row of rows) lines.push(row.map(cell).join(' | '));
   return lines.join('\n');
 }
+
+/** A row result as SQL connectors return it. */
+export interface RowsResult {
+  columns: readonly string[];
+  rows: readonly (readonly unknown[])[];
+  rowCount: number;
+  truncated: boolean;
+  /** Rows the statement produced in all, when known. */
+  totalRows?: number;
+}
+
+/** The text a model reads for a row result: the table, and one line on what was left out. */
+export function renderRows(r: RowsResult, limits: { maxRows: number; maxBytes: number }): string {
+  if (r.columns.length === 0) return 'The statement returned no columns.';
+  const table = renderTable(r.columns, r.rows);
+  if (!r.truncated) return `${table}\n(${r.rowCount} row${r.rowCount === 1 ? '' : 's'})`;
+  const total = r.totalRows === undefined ? 'more' : `${r.totalRows}`;
+  const cap = r.rowCount >= limits.maxRows ? `the row limit (${limits.maxRows})` : `the size limit (${limits.maxBytes} bytes)`;
+  return `${table}\n(${r.rowCount} of ${total} rows; cut at ${cap}. Filter, aggregate or add LIMIT/OFFSET to see the rest.)`;
+}

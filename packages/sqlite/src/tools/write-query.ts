@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { defineSqliteTool } from '../deps.js';
 import type { QueryResult } from '../engine/protocol.js';
-import { renderRows } from './render.js';
+import { renderRows } from '@org/mcp-core';
 import { cellSchema, sqlInput } from './schemas.js';
 
 export const writeQuery = defineSqliteTool({
