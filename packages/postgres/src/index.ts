@@ -1,2 +1,4 @@
-// @org/mcp-postgres is being built (issue 3). Landed so far: layer 1 of the read-only defence.
+export { connector, createServer, type PostgresServerConfig } from './server.js';
+export { tools } from './tools/index.js';
+export { postgresOptions } from './config.js';
 export { classifySql, loadParser, type SqlVerdict } from './sql/guard.js';

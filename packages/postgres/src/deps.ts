@@ -1,0 +1,79 @@
+import { ConnectorError, toolsFor, type Logger } from '@org/mcp-core';
+import type pg from 'pg';
+import { connectionUrl, type PostgresConfig } from './config.js';
+import { createPool } from './pg/connection.js';
+import { runReadOnly, type ReadResult } from './pg/execute.js';
+import { inspectRole, privilegedRefusal } from './pg/role.js';
+import { classifySql, loadParser, type SqlRelation } from './sql/guard.js';
+
+/**
+ * What the tools share: a lazily created pool, the parser, and the role check (layer 4),
+ * which runs once, on first use, before any statement from a tool.
+ */
+export class PostgresDeps {
+  private pool?: pg.Pool;
+  private ready?: Promise<void>;
+
+  constructor(
+    readonly config: PostgresConfig,
+    private readonly log: Logger,
+  ) {}
+
+  get allowlist() {
+    return { ...(this.config.schemas?.length ? { schemas: this.config.schemas } : {}), ...(this.config.allowTables?.length ? { tables: this.config.allowTables } : {}) };
+  }
+
+  private get restricted(): boolean {
+    return Boolean(this.config.schemas?.length || this.config.allowTables?.length);
+  }
+
+  private start(): Promise<void> {
+    return (this.ready ??= (async () => {
+      await loadParser();
+      this.pool = createPool(this.config, connectionUrl(this.config));
+      this.pool.on('error', (err) => this.log.warn('idle PostgreSQL connection failed', { error: err.message }));
+      const client = await this.pool.connect().catch((err: Error) => {
+        throw new ConnectorError('unavailable', `Cannot connect to PostgreSQL: ${err.message}.`, 'Check that the database is up and the URL is right; try again.');
+      });
+      try {
+        const report = await inspectRole(client);
+        const refusal = privilegedRefusal(report);
+        if (refusal && !this.config.allowPrivilegedRole) {
+          this.log.error('privileged role refused', { role: report.role, superuser: report.superuser, roles: report.dangerousRoles });
+          throw new ConnectorError('denied', refusal);
+        }
+        if (refusal) this.log.warn('running as a privileged role (--allow-privileged-role)', { role: report.role });
+        if (report.writableTables.length) {
+          this.log.warn('the database role can change data; queries still run read-only, but a least-privilege role is safer', { role: report.role, examples: report.writableTables });
+        }
+      } finally {
+        client.release();
+      }
+    })().catch((err: unknown) => {
+      // A refused role stays refused; a failed connection is tried again on the next call.
+      if (!(err instanceof ConnectorError && err.code === 'denied')) this.ready = undefined;
+      throw err;
+    }));
+  }
+
+  /** Layer 1 on the text, then layers 2 and 3 in the database. */
+  async query(sql: string, params: unknown[], limits: { maxRows: number; maxBytes: number }, timeoutMs: number, signal: AbortSignal, opts: { allowExplainAnalyze?: boolean } = {}): Promise<ReadResult & { relations: SqlRelation[] }> {
+    await this.start();
+    const verdict = classifySql(sql, { ...opts, ...(this.restricted ? { relations: this.allowlist } : {}) });
+    if (!verdict.ok) throw new ConnectorError(verdict.code === 'syntax' ? 'invalid_input' : 'denied', verdict.message);
+    const result = await runReadOnly(this.pool!, sql, params, { ...limits, timeoutMs, pinSearchPath: this.restricted }, signal);
+    return { ...result, relations: verdict.relations };
+  }
+
+  /** Catalog queries written by this connector (not by the model), still run read-only. */
+  async catalog(sql: string, params: unknown[], signal: AbortSignal, timeoutMs: number): Promise<ReadResult> {
+    await this.start();
+    return runReadOnly(this.pool!, sql, params, { maxRows: 100_000, maxBytes: 64 * 1024 * 1024, timeoutMs, pinSearchPath: false }, signal);
+  }
+
+  async close(): Promise<void> {
+    await this.pool?.end().catch(() => {});
+  }
+}
+
+export const definePostgresTool = toolsFor<PostgresDeps, PostgresConfig>();

@@ -1,0 +1,154 @@
+import { ConnectorError } from '@org/mcp-core';
+import pg from 'pg';
+import Cursor from 'pg-cursor';
+
+/** One cell as it leaves the server: JSON values; bytea as {"$blob": base64, bytes}. */
+export type Cell = string | number | boolean | null | { $blob: string; bytes: number } | unknown[] | Record<string, unknown>;
+
+export interface ReadResult {
+  columns: string[];
+  rows: Cell[][];
+  rowCount: number;
+  truncated: boolean;
+}
+
+export interface ReadLimits {
+  maxRows: number;
+  maxBytes: number;
+  /** Milliseconds the statement may run (SET LOCAL statement_timeout). */
+  timeoutMs: number;
+  /** Pin search_path to public (when allowlists assume unqualified names are public). */
+  pinSearchPath: boolean;
+}
+
+/** Rows fetched from the cursor per round trip. */
+const BATCH = 500;
+
+/**
+ * Runs one statement that layer 1 (the parser guard) already accepted, under layers 2 and 3:
+ * - the extended query protocol (a cursor: Parse/Bind/Execute), so the server itself refuses
+ *   a second statement;
+ * - inside BEGIN READ ONLY with statement, lock and idle-in-transaction timeouts set LOCAL, and
+ *   always rolled back.
+ * Rows are read in batches from a cursor and reading stops at the row or byte cap, so a
+ * million-row SELECT never holds more than the cap in memory. A connection that ends in any
+ * unexpected state is destroyed, not returned to the pool. When `signal` aborts, the running
+ * statement is cancelled on the server.
+ */
+export async function runReadOnly(pool: pg.Pool, sql: string, params: unknown[], limits: ReadLimits, signal: AbortSignal): Promise<ReadResult> {
+  const client = await checkout(pool, signal);
+  let healthy = true;
+  const cancel = () => void cancelBackend(pool, client);
+  signal.addEventListener('abort', cancel, { once: true });
+  try {
+    const ms = Math.max(1, Math.floor(limits.timeoutMs));
+    // Our own text (integers we format), sent as one simple-protocol round trip.
+    await client.query(
+      `BEGIN TRANSACTION READ ONLY; SET LOCAL statement_timeout = ${ms}; SET LOCAL lock_timeout = ${ms}; SET LOCAL idle_in_transaction_session_timeout = ${ms + 5000}${limits.pinSearchPath ? '; SET LOCAL search_path = public' : ''}`,
+    );
+    try {
+      return await readCursor(client, sql, params, limits);
+    } finally {
+      try {
+        await client.query('ROLLBACK');
+      } catch {
+        healthy = false;
+      }
+    }
+  } catch (err) {
+    if (!(err instanceof pg.DatabaseError)) healthy = false; // a broken socket, a protocol error
+    throw mapError(err, signal);
+  } finally {
+    signal.removeEventListener('abort', cancel);
+    client.release(healthy ? undefined : true);
+  }
+}
+
+async function readCursor(client: pg.PoolClient, sql: string, params: unknown[], limits: ReadLimits): Promise<ReadResult> {
+  const cursor = client.query(new Cursor(sql, params, { rowMode: 'array' }));
+  const rows: Cell[][] = [];
+  let bytes = 0;
+  let truncated = false;
+  try {
+    outer: for (;;) {
+      const batch = (await cursor.read(Math.min(BATCH, limits.maxRows + 1 - rows.length))) as unknown[][];
+      if (batch.length === 0) break;
+      for (const raw of batch) {
+        const row = raw.map(cell);
+        const size = JSON.stringify(row).length + 1;
+        if (rows.length >= limits.maxRows || bytes + size > limits.maxBytes) {
+          truncated = true;
+          break outer;
+        }
+        rows.push(row);
+        bytes += size;
+      }
+    }
+    // pg-cursor keeps the row description on its result (set when the first rows arrive).
+    const fields = (cursor as unknown as { _result?: { fields?: Array<{ name: string }> } })._result?.fields ?? [];
+    return { columns: fields.map((f) => f.name), rows, rowCount: rows.length, truncated };
+  } finally {
+    await cursor.close();
+  }
+}
+
+function cell(v: unknown): Cell {
+  if (Buffer.isBuffer(v)) return { $blob: v.toString('base64'), bytes: v.length };
+  if (typeof v === 'number' && !Number.isFinite(v)) return String(v);
+  if (typeof v === 'bigint') return v.toString();
+  if (v instanceof Date) return v.toISOString();
+  if (Array.isArray(v)) return v.map(cell);
+  return v as Cell;
+}
+
+async function checkout(pool: pg.Pool, signal: AbortSignal): Promise<pg.PoolClient> {
+  try {
+    return await pool.connect();
+  } catch (err) {
+    if (signal.aborted) throw signal.reason;
+    throw new ConnectorError('unavailable', `Cannot connect to PostgreSQL: ${(err as Error).message}.`, 'The database may be down or restarting; try again in a moment.');
+  }
+}
+
+/** Cancels the client's running statement from a separate connection (a role may cancel its own). */
+async function cancelBackend(pool: pg.Pool, client: pg.PoolClient): Promise<void> {
+  const pid = (client as unknown as { processID?: number }).processID;
+  if (!pid) return;
+  const canceller = new pg.Client(pool.options);
+  try {
+    await canceller.connect();
+    await canceller.query('SELECT pg_cancel_backend($1)', [pid]);
+  } catch {
+    // statement_timeout ends it anyway
+  } finally {
+    await canceller.end().catch(() => {});
+  }
+}
+
+/** PostgreSQL errors for the model: what happened, where, and what to do. */
+function mapError(err: unknown, signal: AbortSignal): unknown {
+  if (signal.aborted) return signal.reason;
+  if (err instanceof ConnectorError) return err;
+  if (err instanceof pg.DatabaseError) {
+    const where = err.position ? ` (at character ${err.position})` : '';
+    switch (err.code) {
+      case '57014':
+        return new ConnectorError('timeout', 'The statement was cancelled: it ran past its time limit.', 'Narrow it (WHERE, LIMIT, an index) or ask the user to raise --timeout.');
+      case '25006':
+        return new ConnectorError('denied', 'PostgreSQL refused to change data: the query runs in a read-only transaction.');
+      case '42501':
+        return new ConnectorError('denied', `Permission denied: ${err.message}.`, 'The role this server connects as cannot read that; use another table or ask for access.');
+      case '55P03':
+        return new ConnectorError('timeout', 'The statement waited too long for a lock.', 'Try again later.');
+      default:
+        if (err.code?.startsWith('42')) return new ConnectorError('invalid_input', `PostgreSQL rejected the query${where}: ${err.message}.`, err.hint ?? 'Check names and types with list_tables and describe_table.');
+        if (err.code?.startsWith('08') || err.code?.startsWith('57P')) return new ConnectorError('unavailable', `The database connection failed: ${err.message}.`, 'Try again; the next call reconnects.');
+        return new ConnectorError('backend', `PostgreSQL error ${err.code}: ${err.message}.`);
+    }
+  }
+  const code = (err as NodeJS.ErrnoException | undefined)?.code;
+  if (code === 'ECONNRESET' || code === 'ECONNREFUSED' || code === 'EPIPE' || /terminat|Connection/i.test((err as Error)?.message ?? '')) {
+    return new ConnectorError('unavailable', 'The connection to PostgreSQL was lost.', 'Try again; the next call reconnects.');
+  }
+  return err;
+}
