@@ -1,7 +1,11 @@
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import type { AuditEvent } from './audit.js';
+import { coreOptions } from './core-options.js';
+import { optionsMarkdown, toolsMarkdown } from './docs.js';
 import type { ConnectorDefinition, Disposable } from './define.js';
 import { memorySink } from './log.js';
 import type { OptionSpecs } from './options.js';
@@ -56,4 +60,50 @@ export async function connectInProcess<S extends OptionSpecs, Deps extends Dispo
 export function textOf(result: CallToolResult): string {
   const first = result.content[0];
   return first && first.type === 'text' ? first.text : '';
+}
+
+/**
+ * Tools are data: a connector's tool list drives its README tool and option tables and a
+ * `tools/list` snapshot. This checks all three (a schema or description change shows as a
+ * diff); with UPDATE_SNAPSHOTS=1 it rewrites them instead. Returns a list of problems.
+ */
+export async function checkGeneratedDocs<S extends OptionSpecs, Deps extends Disposable>(
+  connector: ConnectorDefinition<S, Deps>,
+  files: { readme: string; snapshot: string },
+  session: TestSession<Deps>,
+  update = process.env.UPDATE_SNAPSHOTS === '1',
+): Promise<string[]> {
+  const problems: string[] = [];
+  let readme = readFileSync(files.readme, 'utf8');
+  const sections: Array<[string, string]> = [
+    ['tools', toolsMarkdown(connector.tools)],
+    ['options', optionsMarkdown({ ...connector.options, ...coreOptions })],
+  ];
+  for (const [name, generated] of sections) {
+    const start = `<!-- ${name}:start -->`;
+    const end = `<!-- ${name}:end -->`;
+    const from = readme.indexOf(start);
+    const to = readme.indexOf(end);
+    if (from < 0 || to < from) {
+      problems.push(`${files.readme} lacks the ${start} … ${end} markers`);
+      continue;
+    }
+    if (readme.slice(from + start.length, to).trim() === generated) continue;
+    if (update) readme = `${readme.slice(0, from + start.length)}\n${generated}\n${readme.slice(to)}`;
+    else problems.push(`the README's ${name} table is out of date: run UPDATE_SNAPSHOTS=1 pnpm test`);
+  }
+  if (update) writeFileSync(files.readme, readme);
+
+  const { tools } = await session.client.listTools();
+  const actual = `${JSON.stringify(tools, null, 2)}\n`;
+  const current = existsSync(files.snapshot) ? readFileSync(files.snapshot, 'utf8') : undefined;
+  if (current !== actual) {
+    if (update) {
+      mkdirSync(dirname(files.snapshot), { recursive: true });
+      writeFileSync(files.snapshot, actual);
+    } else {
+      problems.push(current === undefined ? `missing ${files.snapshot}: run UPDATE_SNAPSHOTS=1 pnpm test and commit it` : 'tools/list changed: review the diff, then run UPDATE_SNAPSHOTS=1 pnpm test');
+    }
+  }
+  return problems;
 }
