@@ -21,8 +21,11 @@ export interface ReadLimits {
   pinSearchPath: boolean;
 }
 
-/** Rows fetched from the cursor per round trip. */
-const BATCH = 500;
+/**
+ * Most rows fetched from the cursor per round trip: large enough that a capped result takes
+ * one or two round trips, small enough that memory stays bounded whatever the table holds.
+ */
+const BATCH = 5000;
 
 /**
  * Runs one statement that layer 1 (the parser guard) already accepted, under layers 2 and 3:
