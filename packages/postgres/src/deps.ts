@@ -2,7 +2,7 @@ import { ConnectorError, toolsFor, type Logger } from '@org/mcp-core';
 import type pg from 'pg';
 import { connectionUrl, type PostgresConfig } from './config.js';
 import { createPool } from './pg/connection.js';
-import { runReadOnly, type ReadResult } from './pg/execute.js';
+import { connectError, runReadOnly, type ReadResult } from './pg/execute.js';
 import { inspectRole, privilegedRefusal } from './pg/role.js';
 import { classifySql, loadParser, type SqlRelation } from './sql/guard.js';
 
@@ -32,8 +32,8 @@ export class PostgresDeps {
       await loadParser();
       this.pool = createPool(this.config, connectionUrl(this.config));
       this.pool.on('error', (err) => this.log.warn('idle PostgreSQL connection failed', { error: err.message }));
-      const client = await this.pool.connect().catch((err: Error) => {
-        throw new ConnectorError('unavailable', `Cannot connect to PostgreSQL: ${err.message}.`, 'Check that the database is up and the URL is right; try again.');
+      const client = await this.pool.connect().catch((err: unknown) => {
+        throw connectError(err);
       });
       try {
         const report = await inspectRole(client);

@@ -109,8 +109,21 @@ async function checkout(pool: pg.Pool, signal: AbortSignal): Promise<pg.PoolClie
     return await pool.connect();
   } catch (err) {
     if (signal.aborted) throw signal.reason;
-    throw new ConnectorError('unavailable', `Cannot connect to PostgreSQL: ${(err as Error).message}.`, 'The database may be down or restarting; try again in a moment.');
+    throw connectError(err);
   }
+}
+
+const TLS_FAILURE = /certificate|altnames|self[- ]signed|SSL|TLS/i;
+
+/** A failed connection, with a hint that fits the cause (a certificate is not a down database). */
+export function connectError(err: unknown): ConnectorError {
+  const message = (err as Error)?.message ?? String(err);
+  const hint = TLS_FAILURE.test(message)
+    ? "The server's TLS certificate did not verify: the user can check --sslmode and --ssl-ca (verify-full also checks the host name)."
+    : /password|authentication/i.test(message)
+      ? 'The user name or password in the URL is wrong for this server.'
+      : 'The database may be down or restarting, or the URL is wrong; try again in a moment.';
+  return new ConnectorError('unavailable', `Cannot connect to PostgreSQL: ${message}.`, hint);
 }
 
 /** Cancels the client's running statement from a separate connection (a role may cancel its own). */
