@@ -4,7 +4,7 @@ import { connectionUrl, type PostgresConfig } from './config.js';
 import { createPool } from './pg/connection.js';
 import { connectError, runReadOnly, type ReadResult } from './pg/execute.js';
 import { inspectRole, privilegedRefusal } from './pg/role.js';
-import { classifySql, loadParser, type SqlRelation } from './sql/guard.js';
+import { classifySql, loadParser, type SqlRelation, type SqlVerdict } from './sql/guard.js';
 
 /**
  * What the tools share: a lazily created pool, the parser, and the role check (layer 4),
@@ -56,11 +56,18 @@ export class PostgresDeps {
     }));
   }
 
+  /** Layer 1: the parser's verdict on one SQL text (under the allowlists); throws the refusal. */
+  async classify(sql: string, opts: { allowExplainAnalyze?: boolean } = {}): Promise<Extract<SqlVerdict, { ok: true }>> {
+    await loadParser();
+    const verdict = classifySql(sql, { ...opts, ...(this.restricted ? { relations: this.allowlist } : {}) });
+    if (!verdict.ok) throw new ConnectorError(verdict.code === 'syntax' ? 'invalid_input' : 'denied', verdict.message);
+    return verdict;
+  }
+
   /** Layer 1 on the text, then layers 2 and 3 in the database. */
   async query(sql: string, params: unknown[], limits: { maxRows: number; maxBytes: number }, timeoutMs: number, signal: AbortSignal, opts: { allowExplainAnalyze?: boolean } = {}): Promise<ReadResult & { relations: SqlRelation[] }> {
     await this.start();
-    const verdict = classifySql(sql, { ...opts, ...(this.restricted ? { relations: this.allowlist } : {}) });
-    if (!verdict.ok) throw new ConnectorError(verdict.code === 'syntax' ? 'invalid_input' : 'denied', verdict.message);
+    const verdict = await this.classify(sql, opts);
     const result = await runReadOnly(this.pool!, sql, params, { ...limits, timeoutMs, pinSearchPath: this.restricted }, signal);
     return { ...result, relations: verdict.relations };
   }

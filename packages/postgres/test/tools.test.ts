@@ -236,3 +236,16 @@ describe('faults', () => {
     await expect(connectInProcess(connector, [reader.url, '--sslmode', 'verify-full', '--ssl-ca', '/nope.pem'])).rejects.toThrow(/Cannot read --ssl-ca file/);
   });
 });
+
+describe('first calls', () => {
+  it('explain works as the first call of a session (the parser loads on demand)', async () => {
+    const s = await open();
+    try {
+      const r = await s.call('explain', { sql: 'SELECT * FROM public.customers WHERE id = 1' });
+      expect(r.isError, textOf(r)).toBeFalsy();
+      expect(textOf(r)).toMatch(/Scan/);
+    } finally {
+      await s.close();
+    }
+  });
+});

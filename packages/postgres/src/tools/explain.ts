@@ -1,7 +1,6 @@
 import { ConnectorError } from '@org/mcp-core';
 import { z } from 'zod';
 import { definePostgresTool } from '../deps.js';
-import { classifySql } from '../sql/guard.js';
 import { sqlInput } from './schemas.js';
 
 export const explain = definePostgresTool({
@@ -15,8 +14,7 @@ export const explain = definePostgresTool({
   annotations: { readOnlyHint: true },
   async handler({ sql, params, analyze }, { deps, signal, config }) {
     // The statement to explain must itself be an allowed read (its own verdict names what is wrong).
-    const inner = classifySql(sql, { relations: deps.allowlist });
-    if (!inner.ok) throw new ConnectorError(inner.code === 'syntax' ? 'invalid_input' : 'denied', inner.message);
+    const inner = await deps.classify(sql);
     if (inner.kind === 'explain') throw new ConnectorError('invalid_input', 'Pass the query itself, without EXPLAIN: this tool adds it.');
     if (analyze && inner.kind !== 'select') throw new ConnectorError('denied', 'analyze works only for a plain SELECT; call explain without analyze for this statement.');
     const text = `EXPLAIN (FORMAT TEXT${analyze ? ', ANALYZE, BUFFERS' : ''}) ${sql}`;
