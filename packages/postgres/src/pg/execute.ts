@@ -53,7 +53,9 @@ export async function runReadOnly(pool: pg.Pool, sql: string, params: unknown[],
       return await readCursor(client, sql, params, limits);
     } finally {
       try {
-        await client.query('ROLLBACK');
+        // Session state a statement could leave past the ROLLBACK (advisory locks, prepared
+        // statements) is dropped too; layer 1 refuses both, this holds if it did not.
+        await client.query('ROLLBACK; SELECT pg_advisory_unlock_all(); DEALLOCATE ALL');
       } catch {
         healthy = false;
       }

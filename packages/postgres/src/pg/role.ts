@@ -12,7 +12,9 @@ export interface RoleReport {
 /** Layer 4: what the login role could do if the other layers failed. */
 export async function inspectRole(client: pg.ClientBase): Promise<RoleReport> {
   const { rows } = await client.query<{ role: string; superuser: boolean; dangerous: string[] | null }>(`
-    SELECT current_user AS role, r.rolsuper AS superuser,
+    SELECT current_user AS role,
+           -- A member of a superuser role can SET ROLE to it: as good as a superuser.
+           r.rolsuper OR EXISTS (SELECT 1 FROM pg_roles s WHERE s.rolsuper AND pg_has_role(current_user, s.oid, 'MEMBER')) AS superuser,
            ARRAY(SELECT d FROM unnest(ARRAY['pg_execute_server_program', 'pg_read_server_files', 'pg_write_server_files']) AS d
                  WHERE pg_has_role(current_user, d, 'MEMBER')) AS dangerous
     FROM pg_roles r WHERE r.rolname = current_user`);

@@ -212,6 +212,13 @@ export const DENIED_RELATIONS: Readonly<Record<string, string>> = {
   pg_hba_file_rules: 'reads pg_hba.conf from the server',
   pg_ident_file_mappings: 'reads pg_ident.conf from the server',
   pg_file_settings: 'reads postgresql.conf from the server',
+  pg_subscription: 'holds connection strings (with passwords) of subscriptions',
+};
+
+/** information_schema relations refused for the same reasons. */
+export const DENIED_INFORMATION_SCHEMA_RELATIONS: Readonly<Record<string, string>> = {
+  user_mapping_options: 'holds credentials of foreign servers',
+  _pg_user_mappings: 'holds credentials of foreign servers',
 };
 
 // ---------------------------------------------------------------------------------------
@@ -617,8 +624,10 @@ function addRelation(rangeVar: Node, scope: Scope, walk: Walk): void {
   const schema = typeof rangeVar['schemaname'] === 'string' ? rangeVar['schemaname'] : undefined;
   if (schema === undefined && scope.has(name)) return; // a CTE, not a relation
   const location = numberOr(rangeVar['location']);
-  const deniedReason = DENIED_RELATIONS[name];
-  if (deniedReason && (schema === undefined || schema === 'pg_catalog')) {
+  const deniedReason =
+    (schema === undefined || schema === 'pg_catalog' ? DENIED_RELATIONS[name] : undefined) ??
+    (schema === undefined || schema === 'information_schema' ? DENIED_INFORMATION_SCHEMA_RELATIONS[name] : undefined);
+  if (deniedReason) {
     throw new Refusal(
       `Reading ${schema ? `${schema}.` : ''}${name} is refused: it ${deniedReason}. Use the pg_roles, pg_user, pg_settings or pg_stat_* views instead.`,
       location,
