@@ -10,29 +10,20 @@
 // (server did not start, a call errored, the 10k-row result did not carry 10,000 rows, ...).
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
+import { callTool, createLauncher, createTable, fmt as f, hostInfo, MiB, now, parseArgs, progress, r3, runBench, sleep, stats, treeMem, verdict } from '@org/tooling/bench';
 import Database from 'better-sqlite3';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
-import { createRequire } from 'node:module';
+import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import os from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const BIN = fileURLToPath(new URL('../dist/bin.js', import.meta.url));
-const MiB = 1024 * 1024;
 const TARGETS = { pointP50Ms: 0.5, coldInitMs: 120, idleRssMiB: 60 };
 const CUSTOMERS = 10_000;
 const ORDERS = 100_000;
 
 // ---- options -----------------------------------------------------------------------------
-const argv = process.argv.slice(2);
-const flag = (name) => argv.includes(name);
-const num = (name, def) => {
-  const i = argv.indexOf(name);
-  if (i < 0) return def;
-  const v = Number(argv[i + 1]);
-  if (!Number.isInteger(v) || v < 1) throw new Error(`${name} needs a positive whole number`);
-  return v;
-};
+const { flag, num } = parseArgs();
 const quick = flag('--quick');
 const JSON_OUT = flag('--json');
 const cfg = {
@@ -43,100 +34,6 @@ const cfg = {
   coldStarts: num('--cold', quick ? 5 : 15),
   idleSettleMs: 300,
 };
-const progress = (msg) => process.stderr.write(`[bench] ${msg}\n`);
-
-// ---- small helpers -----------------------------------------------------------------------
-const now = () => performance.now();
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-const r3 = (x) => (x == null || !Number.isFinite(x) ? null : Math.round(x * 1000) / 1000);
-
-/** Nearest-rank percentile on sorted samples; q = 0.5 is the true median. */
-function pct(sorted, q) {
-  if (!sorted.length) return null;
-  if (q === 0.5) {
-    const m = sorted.length >> 1;
-    return sorted.length % 2 ? sorted[m] : (sorted[m - 1] + sorted[m]) / 2;
-  }
-  return sorted[Math.min(sorted.length, Math.max(1, Math.ceil(q * sorted.length))) - 1];
-}
-function stats(samples) {
-  const xs = [...samples].sort((a, b) => a - b);
-  const mean = xs.reduce((a, b) => a + b, 0) / (xs.length || 1);
-  return { n: xs.length, p50: r3(pct(xs, 0.5)), p95: r3(pct(xs, 0.95)), p99: r3(pct(xs, 0.99)), mean: r3(mean), min: r3(xs[0]), max: r3(xs.at(-1)) };
-}
-
-/** VmRSS / VmHWM (kB) of one process from /proc, or null if it is gone. */
-function procMem(pid) {
-  try {
-    const s = readFileSync(`/proc/${pid}/status`, 'utf8');
-    const kb = (k) => Number(s.match(new RegExp(`^${k}:\\s+(\\d+) kB`, 'm'))?.[1] ?? NaN);
-    return { pid, rssKb: kb('VmRSS'), hwmKb: kb('VmHWM') };
-  } catch {
-    return null;
-  }
-}
-
-/** Direct children of pid: /proc/<pid>/task/<tid>/children, or a /proc/<n>/stat ppid scan. */
-function childPids(pid) {
-  const out = new Set();
-  let viaTask = false;
-  try {
-    for (const tid of readdirSync(`/proc/${pid}/task`)) {
-      const f = `/proc/${pid}/task/${tid}/children`;
-      if (!existsSync(f)) continue;
-      viaTask = true;
-      for (const c of readFileSync(f, 'utf8').trim().split(/\s+/)) if (c) out.add(Number(c));
-    }
-  } catch { /* process gone */ }
-  if (viaTask) return [...out];
-  for (const d of readdirSync('/proc')) {
-    if (!/^\d+$/.test(d)) continue;
-    try {
-      const st = readFileSync(`/proc/${d}/stat`, 'utf8');
-      const ppid = Number(st.slice(st.lastIndexOf(')') + 2).split(' ')[1]);
-      if (ppid === pid) out.add(Number(d));
-    } catch { /* raced with exit */ }
-  }
-  return [...out];
-}
-
-/** Memory of the server process and of all its descendants (the engine processes). */
-function treeMem(pid) {
-  const root = procMem(pid);
-  if (!root) throw new Error(`server process ${pid} is gone (no /proc/${pid}/status)`);
-  const kids = [];
-  const stack = childPids(pid);
-  while (stack.length) {
-    const p = stack.pop();
-    const m = procMem(p);
-    if (!m) continue;
-    kids.push(m);
-    stack.push(...childPids(p));
-  }
-  const childrenRssKb = kids.reduce((a, k) => a + k.rssKb, 0);
-  return {
-    serverRssMiB: r3(root.rssKb / 1024),
-    serverHwmMiB: r3(root.hwmKb / 1024),
-    children: kids.length,
-    childrenRssMiB: r3(childrenRssKb / 1024),
-    totalRssMiB: r3((root.rssKb + childrenRssKb) / 1024),
-  };
-}
-
-function sdkVersion() {
-  try {
-    const req = createRequire(import.meta.url);
-    let dir = dirname(req.resolve('@modelcontextprotocol/sdk/client/index.js'));
-    for (let i = 0; i < 6; i++, dir = dirname(dir)) {
-      const f = join(dir, 'package.json');
-      if (existsSync(f)) {
-        const p = JSON.parse(readFileSync(f, 'utf8'));
-        if (p.name === '@modelcontextprotocol/sdk') return p.version;
-      }
-    }
-  } catch { /* unknown */ }
-  return null;
-}
 
 // ---- the database --------------------------------------------------------------------------
 /** Deterministic PRNG (mulberry32), so every run queries the same data. */
@@ -183,48 +80,16 @@ function buildDatabase(file) {
 }
 
 // ---- sessions ------------------------------------------------------------------------------
-const live = new Set(); // clients to close whatever happens
-
+const servers = createLauncher({ Client, StdioClientTransport, clientName: 'mcp-sqlite-bench', args: [BIN] });
 /** Spawn `node dist/bin.js <file> ...extra` and connect the SDK client; times from spawn. */
-async function startServer(file, extra = []) {
-  const transport = new StdioClientTransport({ command: process.execPath, args: [BIN, file, ...extra], stderr: 'pipe' });
-  let stderrTail = '';
-  transport.stderr?.on('data', (d) => { stderrTail = (stderrTail + d).slice(-4000); }); // drained, or the pipe fills
-  const client = new Client({ name: 'mcp-sqlite-bench', version: '1.0.0' });
-  const session = { client, transport, stderr: () => stderrTail.trim() };
-  live.add(session);
-  const t0 = now();
-  try {
-    await client.connect(transport);
-  } catch (err) {
-    live.delete(session);
-    await client.close().catch(() => {});
-    throw new Error(`server did not initialize: ${err.message}${stderrTail ? `\nserver stderr:\n${stderrTail.trim()}` : ''}`);
-  }
-  session.initMs = now() - t0;
-  session.t0 = t0;
-  session.pid = transport.pid;
-  if (!session.pid) throw new Error('StdioClientTransport exposed no pid');
-  return session;
-}
-
-async function stopServer(s) {
-  live.delete(s);
-  await s.client.close();
-}
-
-/** One tools/call; throws on a protocol error or an isError result. */
-async function call(s, name, args) {
-  const res = await s.client.callTool({ name, arguments: args });
-  if (res.isError) throw new Error(`${name} returned an error: ${res.content?.find((c) => c.type === 'text')?.text ?? JSON.stringify(res)}`);
-  return res;
-}
+const startServer = (file, extra = []) => servers.start([file, ...extra]);
+const stopServer = (s) => servers.stop(s);
 
 const POINT_SQL = 'SELECT * FROM orders WHERE id = ?';
 const pointId = (i) => ((i * 7919) % ORDERS) + 1; // varying, deterministic, covers the table
 async function pointCall(s, i) {
   const id = pointId(i);
-  const res = await call(s, 'read_query', { sql: POINT_SQL, params: [id] });
+  const res = await callTool(s, 'read_query', { sql: POINT_SQL, params: [id] });
   const sc = res.structuredContent;
   if (sc?.rowCount !== 1 || sc.rows?.[0]?.[0] !== id) throw new Error(`point lookup id=${id}: expected 1 row with that id, got ${JSON.stringify(sc).slice(0, 300)}`);
   return res;
@@ -304,12 +169,12 @@ async function measureLarge(file) {
   };
   try {
     await s.client.listTools();
-    for (let i = 0; i < cfg.largeWarmup; i++) check(await call(s, 'read_query', { sql }));
+    for (let i = 0; i < cfg.largeWarmup; i++) check(await callTool(s, 'read_query', { sql }));
     const samples = [];
     let rows = 0, bytes = 0, textBytes = 0, structuredBytes = 0;
     for (let i = 0; i < cfg.largeIterations; i++) {
       const t = now();
-      const res = await call(s, 'read_query', { sql });
+      const res = await callTool(s, 'read_query', { sql });
       samples.push(now() - t);
       rows = check(res);
       if (i === 0) {
@@ -356,55 +221,48 @@ function measureBaseline(file) {
 
 // ---- report --------------------------------------------------------------------------------
 function verdicts(r) {
-  const row = (name, value, unit, limit) => ({ name, value, unit, target: `<= ${limit} ${unit}`, pass: value != null && value <= limit });
   return [
-    row('point lookup p50', r.point.p50, 'ms', TARGETS.pointP50Ms),
-    row('cold start (spawn -> initialize) median', r.coldStart.spawnToInitializeMs.p50, 'ms', TARGETS.coldInitMs),
-    row('idle RSS (server process)', r.memory.idle.serverRssMiB, 'MiB', TARGETS.idleRssMiB),
+    verdict('point lookup p50', r.point.p50, 'ms', TARGETS.pointP50Ms),
+    verdict('cold start (spawn -> initialize) median', r.coldStart.spawnToInitializeMs.p50, 'ms', TARGETS.coldInitMs),
+    verdict('idle RSS (server process)', r.memory.idle.serverRssMiB, 'MiB', TARGETS.idleRssMiB),
   ];
 }
 
 function printTable(r) {
-  const f = (x, d = 3) => (x == null ? '-' : Number(x).toFixed(d));
-  const lines = [];
-  const sec = (t) => lines.push('', t, '-'.repeat(t.length));
-  const kv = (k, v) => lines.push(`  ${k.padEnd(40)} ${v}`);
-  lines.push(`@org/mcp-sqlite bench  node ${r.host.node}, SDK ${r.host.sdk}, ${r.host.cpus} x ${r.host.cpu}, load1 ${r.host.load1}`);
-  if (r.host.load1 > r.host.cpus * 0.75) lines.push(`WARNING: load1 ${r.host.load1} on ${r.host.cpus} CPUs when the run ended: other processes share the CPUs, figures are noisy`);
-  lines.push(`database: ${CUSTOMERS} customers, ${ORDERS} orders (${f(r.database.mib, 1)} MiB, temp file); stdio, SDK Client, node dist/bin.js`);
+  const t = createTable();
+  t.header('@org/mcp-sqlite bench', r.host);
+  t.line(`database: ${CUSTOMERS} customers, ${ORDERS} orders (${f(r.database.mib, 1)} MiB, temp file); stdio, SDK Client, node dist/bin.js`);
 
-  sec(`Point lookup  read_query ${JSON.stringify(POINT_SQL)}  (${r.point.warmup} warm-up, ${r.point.n} timed, sequential)`);
-  lines.push(`  ${''.padEnd(40)} ${'p50'.padStart(8)} ${'p95'.padStart(8)} ${'p99'.padStart(8)} ${'mean'.padStart(8)}  ms`);
-  lines.push(`  ${'MCP read_query'.padEnd(40)} ${f(r.point.p50).padStart(8)} ${f(r.point.p95).padStart(8)} ${f(r.point.p99).padStart(8)} ${f(r.point.mean).padStart(8)}`);
-  lines.push(`  ${'  its first 200 calls (fresh process)'.padEnd(40)} ${f(r.point.first200.p50).padStart(8)} ${f(r.point.first200.p95).padStart(8)}`);
-  lines.push(`  ${'raw better-sqlite3 stmt.get (in-process)'.padEnd(40)} ${f(r.baseline.point.p50, 4).padStart(8)} ${f(r.baseline.point.p95, 4).padStart(8)} ${f(r.baseline.point.p99, 4).padStart(8)} ${f(r.baseline.point.mean, 4).padStart(8)}`);
-  kv('result bytes per call', `${r.point.resultBytes} B`);
+  t.section(`Point lookup  read_query ${JSON.stringify(POINT_SQL)}  (${r.point.warmup} warm-up, ${r.point.n} timed, sequential)`);
+  t.cols('', ['p50', 'p95', 'p99', 'mean'], '  ms');
+  t.cols('MCP read_query', [f(r.point.p50), f(r.point.p95), f(r.point.p99), f(r.point.mean)]);
+  t.cols('  its first 200 calls (fresh process)', [f(r.point.first200.p50), f(r.point.first200.p95)]);
+  t.cols('raw better-sqlite3 stmt.get (in-process)', [f(r.baseline.point.p50, 4), f(r.baseline.point.p95, 4), f(r.baseline.point.p99, 4), f(r.baseline.point.mean, 4)]);
+  t.kv('result bytes per call', `${r.point.resultBytes} B`);
 
-  sec(`10,000-row result  ${r.rows10k.sql}  (${r.rows10k.serverArgs}; ${r.rows10k.n} timed)`);
-  kv('p50 / p95', `${f(r.rows10k.p50, 1)} / ${f(r.rows10k.p95, 1)} ms`);
-  kv('rows in structuredContent', `${r.rows10k.rows} (checked every call)`);
-  kv('bytes per result (JSON of the result)', `${r.rows10k.resultBytes} B = ${f(r.rows10k.resultBytes / MiB, 2)} MiB (text ${f(r.rows10k.textBytes / MiB, 2)}, structured ${f(r.rows10k.structuredBytes / MiB, 2)})`);
-  kv('throughput at p50', `${f(r.rows10k.mibPerSec, 1)} MiB/s`);
-  kv('raw better-sqlite3 .raw().all() p50', `${f(r.baseline.rows10k.p50, 2)} ms`);
+  t.section(`10,000-row result  ${r.rows10k.sql}  (${r.rows10k.serverArgs}; ${r.rows10k.n} timed)`);
+  t.kv('p50 / p95', `${f(r.rows10k.p50, 1)} / ${f(r.rows10k.p95, 1)} ms`);
+  t.kv('rows in structuredContent', `${r.rows10k.rows} (checked every call)`);
+  t.kv('bytes per result (JSON of the result)', `${r.rows10k.resultBytes} B = ${f(r.rows10k.resultBytes / MiB, 2)} MiB (text ${f(r.rows10k.textBytes / MiB, 2)}, structured ${f(r.rows10k.structuredBytes / MiB, 2)})`);
+  t.kv('throughput at p50', `${f(r.rows10k.mibPerSec, 1)} MiB/s`);
+  t.kv('raw better-sqlite3 .raw().all() p50', `${f(r.baseline.rows10k.p50, 2)} ms`);
 
-  sec(`Cold start  (${r.coldStart.spawnToInitializeMs.n} spawns; first spawn untimed)`);
-  lines.push(`  ${''.padEnd(40)} ${'median'.padStart(8)} ${'p95'.padStart(8)}  ms`);
-  const cs = (k, s) => lines.push(`  ${k.padEnd(40)} ${f(s.p50, 1).padStart(8)} ${f(s.p95, 1).padStart(8)}`);
+  t.section(`Cold start  (${r.coldStart.spawnToInitializeMs.n} spawns; first spawn untimed)`);
+  t.cols('', ['median', 'p95'], '  ms');
+  const cs = (k, s) => t.cols(k, [f(s.p50, 1), f(s.p95, 1)]);
   cs('spawn -> initialize response', r.coldStart.spawnToInitializeMs);
   cs('spawn -> first tools/list', r.coldStart.spawnToFirstToolsListMs);
   cs('spawn -> first tool call result', r.coldStart.spawnToFirstCallResultMs);
   cs('  first call alone (forks the engine)', r.coldStart.firstCallAloneMs);
 
-  sec('Memory  VmRSS from /proc (MiB)');
-  const m = (k, x) => kv(k, `server ${f(x.serverRssMiB, 1)}   children ${f(x.childrenRssMiB, 1)} (${x.children})   server+children ${f(x.totalRssMiB, 1)}   server VmHWM ${f(x.serverHwmMiB, 1)}`);
+  t.section('Memory  VmRSS from /proc (MiB)');
+  const m = (k, x) => t.kv(k, `server ${f(x.serverRssMiB, 1)}   children ${f(x.childrenRssMiB, 1)} (${x.children})   server+children ${f(x.totalRssMiB, 1)}   server VmHWM ${f(x.serverHwmMiB, 1)}`);
   m('idle (connect + tools/list, no DB call)', r.memory.idle);
   m('after the warm point-lookup session', r.memory.afterWarmSession);
   m('after the 10k-row session', r.rows10k.memoryAfter);
 
-  sec('Targets');
-  for (const v of r.targets) lines.push(`  ${v.name.padEnd(40)} ${`${f(v.value, v.unit === 'ms' && v.value < 10 ? 3 : 1)} ${v.unit}`.padStart(12)}   target ${v.target.padEnd(10)}  ${v.pass ? 'PASS' : 'MISS'}`);
-  lines.push('');
-  process.stdout.write(lines.join('\n') + '\n');
+  t.targets(r.targets);
+  t.print();
 }
 
 // ---- main ----------------------------------------------------------------------------------
@@ -422,7 +280,7 @@ async function main() {
     const result = {
       bench: '@org/mcp-sqlite',
       time: new Date().toISOString(),
-      host: { node: process.version, sdk: sdkVersion(), cpus: os.cpus().length, cpu: os.cpus()[0]?.model?.trim(), load1: r3(os.loadavg()[0]) },
+      host: hostInfo(import.meta.url),
       database: { customers: CUSTOMERS, orders: ORDERS, mib: r3(statSync(file).size / MiB) },
       settings: cfg,
       point, baseline, rows10k, coldStart, memory,
@@ -431,15 +289,9 @@ async function main() {
     if (JSON_OUT) process.stdout.write(JSON.stringify(result, null, 2) + '\n');
     else printTable(result);
   } finally {
-    for (const s of live) await s.client.close().catch(() => {});
+    await servers.closeAll();
     rmSync(dir, { recursive: true, force: true });
   }
 }
 
-main().then(
-  () => process.exit(0),
-  (err) => {
-    process.stderr.write(`[bench] FAILED: ${err?.stack ?? err}\n`);
-    process.exit(1);
-  },
-);
+runBench(main);
