@@ -6,6 +6,9 @@ import { connectError, runReadOnly, type ReadResult } from './pg/execute.js';
 import { inspectRole, privilegedRefusal } from './pg/role.js';
 import { classifySql, loadParser, type SqlRelation, type SqlVerdict } from './sql/guard.js';
 
+/** Statements whose verdicts are remembered (least recently used first out). */
+const VERDICT_CACHE = 500;
+
 /**
  * What the tools share: a lazily created pool, the parser, and the role check (layer 4),
  * which runs once, on first use, before any statement from a tool.
@@ -13,6 +16,7 @@ import { classifySql, loadParser, type SqlRelation, type SqlVerdict } from './sq
 export class PostgresDeps {
   private pool?: pg.Pool;
   private ready?: Promise<void>;
+  private readonly verdicts = new Map<string, SqlVerdict>();
 
   constructor(
     readonly config: PostgresConfig,
@@ -59,7 +63,17 @@ export class PostgresDeps {
   /** Layer 1: the parser's verdict on one SQL text (under the allowlists); throws the refusal. */
   async classify(sql: string, opts: { allowExplainAnalyze?: boolean } = {}): Promise<Extract<SqlVerdict, { ok: true }>> {
     await loadParser();
-    const verdict = classifySql(sql, { ...opts, ...(this.restricted ? { relations: this.allowlist } : {}) });
+    // A verdict depends only on the text and the options (the allowlists are fixed for this
+    // server), so repeated statements (the usual case with $1 parameters) skip the parse.
+    const key = `${opts.allowExplainAnalyze ? 'A' : '-'}${sql}`;
+    let verdict = this.verdicts.get(key);
+    if (verdict) {
+      this.verdicts.delete(key);
+    } else {
+      verdict = classifySql(sql, { ...opts, ...(this.restricted ? { relations: this.allowlist } : {}) });
+      if (this.verdicts.size >= VERDICT_CACHE) this.verdicts.delete(this.verdicts.keys().next().value!);
+    }
+    this.verdicts.set(key, verdict);
     if (!verdict.ok) throw new ConnectorError(verdict.code === 'syntax' ? 'invalid_input' : 'denied', verdict.message);
     return verdict;
   }

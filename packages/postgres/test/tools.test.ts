@@ -86,6 +86,15 @@ describe('as a least-privilege role', () => {
     expect(s.audit().at(-1)).toMatchObject({ outcome: 'error', errorCode: 'denied' });
   });
 
+  it('query: a refused statement stays refused when sent again (verdicts are cached per text)', async () => {
+    for (let i = 0; i < 3; i++) {
+      const r = await s.call('query', { sql: "SELECT pg_read_file('/etc/passwd')" });
+      expect(r.isError, `attempt ${i}`).toBe(true);
+      expect(textOf(r)).toMatch(/pg_read_file/);
+    }
+    for (let i = 0; i < 3; i++) expect((await s.call('query', { sql: 'SELECT $1::int AS n', params: [i] })).structuredContent).toMatchObject({ rows: [[i]] });
+  });
+
   it('query: SQL errors point at the problem', async () => {
     const r = await s.call('query', { sql: 'SELECT nope FROM public.customers' });
     expect(r.isError).toBe(true);
