@@ -1,3 +1,4 @@
 import { buildConfig } from '@org/tooling/tsup';
 
-export default buildConfig({ entry: ['src/index.ts', 'src/testing.ts'] });
+// render is its own entry: light code (no SDK, no zod) that engine processes can import alone.
+export default buildConfig({ entry: ['src/index.ts', 'src/testing.ts', 'src/render.ts'] });

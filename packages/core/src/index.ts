@@ -23,5 +23,5 @@ export { toolPolicy, type ToolPolicy } from './policy.js';
 export { runToolCall } from './pipeline.js';
 export { loadConfig, createRuntime, buildServer, type ConnectorRuntime, type FullConfig } from './server.js';
 export { runStdio } from './stdio.js';
-export { renderTable, renderRows, type RowsResult } from './render.js';
+export { renderTable, renderRows, estimateRowBytes, type RowsResult } from './render.js';
 export { toolsMarkdown, optionsMarkdown } from './docs.js';

@@ -23,3 +23,18 @@ describe('renderTable', () => {
     expect(renderTable(['s'], [['abc']], { maxCell: 3 })).toBe('s\nabc');
   });
 });
+
+describe('estimateRowBytes', () => {
+  it('matches JSON.stringify for rows without escapes, and stays close with them', async () => {
+    const { estimateRowBytes } = await import('./render.js');
+    const rows: unknown[][] = [
+      [1, 'Ada', null, true, 3.25, -7],
+      ['', false, { a: [1, 2] }, [null, 'x'], 1e21],
+      ['é€😀', 9007199254740991],
+      [],
+    ];
+    for (const row of rows) expect(estimateRowBytes(row)).toBe(JSON.stringify(row).length);
+    const escaped = ['line\nbreak "quoted"'];
+    expect(Math.abs(estimateRowBytes(escaped) - JSON.stringify(escaped).length)).toBeLessThanOrEqual(3);
+  });
+});

@@ -169,6 +169,22 @@ describe('as a least-privilege role', () => {
   });
 });
 
+describe('the byte cap', () => {
+  it('cuts a result so its structured JSON stays within --max-bytes, and says so', async () => {
+    const s = await open(['--max-bytes', '16kb']);
+    try {
+      const r = await s.call('query', { sql: "SELECT g AS n, repeat('x', 200) AS pad FROM generate_series(1, 500) AS g" });
+      const sc = r.structuredContent as { rowCount: number; truncated: boolean };
+      expect(sc.truncated).toBe(true);
+      expect(sc.rowCount).toBeGreaterThan(50);
+      expect(JSON.stringify(r.structuredContent).length).toBeLessThanOrEqual(16 * 1024);
+      expect(textOf(r)).toContain('the size limit');
+    } finally {
+      await s.close();
+    }
+  });
+});
+
 describe('allowlists', () => {
   it('--schemas and --allow-tables limit what is listed and queried, naming the refused relation', async () => {
     const s = await open(['--schemas', 'sales', '--allow-tables', 'orders']);

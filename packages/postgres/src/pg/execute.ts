@@ -1,4 +1,4 @@
-import { ConnectorError } from '@org/mcp-core';
+import { ConnectorError, estimateRowBytes } from '@org/mcp-core';
 import pg from 'pg';
 import Cursor from 'pg-cursor';
 
@@ -72,15 +72,18 @@ export async function runReadOnly(pool: pg.Pool, sql: string, params: unknown[],
 async function readCursor(client: pg.PoolClient, sql: string, params: unknown[], limits: ReadLimits): Promise<ReadResult> {
   const cursor = client.query(new Cursor(sql, params, { rowMode: 'array' }));
   const rows: Cell[][] = [];
-  let bytes = 0;
+  // The result's JSON without rows counts against the cap too (column names known after the
+  // first batch; a generous allowance for them until then).
+  let bytes = 256;
   let truncated = false;
   try {
     outer: for (;;) {
       const batch = (await cursor.read(Math.min(BATCH, limits.maxRows + 1 - rows.length))) as unknown[][];
       if (batch.length === 0) break;
+      if (rows.length === 0) bytes = JSON.stringify({ columns: fieldNames(cursor), rows: [], rowCount: limits.maxRows, truncated: false }).length;
       for (const raw of batch) {
         const row = raw.map(cell);
-        const size = JSON.stringify(row).length + 1;
+        const size = estimateRowBytes(row) + 1;
         if (rows.length >= limits.maxRows || bytes + size > limits.maxBytes) {
           truncated = true;
           break outer;
@@ -89,12 +92,15 @@ async function readCursor(client: pg.PoolClient, sql: string, params: unknown[],
         bytes += size;
       }
     }
-    // pg-cursor keeps the row description on its result (set when the first rows arrive).
-    const fields = (cursor as unknown as { _result?: { fields?: Array<{ name: string }> } })._result?.fields ?? [];
-    return { columns: fields.map((f) => f.name), rows, rowCount: rows.length, truncated };
+    return { columns: fieldNames(cursor), rows, rowCount: rows.length, truncated };
   } finally {
     await cursor.close();
   }
+}
+
+/** pg-cursor keeps the row description on its result (set when the first rows arrive). */
+function fieldNames(cursor: Cursor): string[] {
+  return ((cursor as unknown as { _result?: { fields?: Array<{ name: string }> } })._result?.fields ?? []).map((f) => f.name);
 }
 
 function cell(v: unknown): Cell {

@@ -4,6 +4,7 @@
  * inside SQLite's C code, where a worker cannot be stopped; a process can always be killed.
  */
 import Database from 'better-sqlite3';
+import { estimateRowBytes } from '@org/mcp-core/render';
 import { existsSync } from 'node:fs';
 import { createDemoDatabase } from '../demo-data.js';
 import { classify, SqlRejected, type Classification, type StatementKind } from './guard.js';
@@ -140,7 +141,8 @@ export class Engine {
     const { stmt } = entry;
     const columns = (entry.columns ??= stmt.columns().map((c) => c.name));
     const rows: Cell[][] = [];
-    let bytes = 2 + columns.reduce((n, c) => n + c.length + 3, 0);
+    // The result's JSON without rows (its numbers at their widest) counts against the cap too.
+    let bytes = JSON.stringify({ columns, rows: [], rowCount: maxRows, truncated: false, totalRows: Number.MAX_SAFE_INTEGER }).length;
     let truncated = false;
     let totalRows: number | undefined;
     const it = stmt.raw(true).iterate(...bindArgs(params)) as IterableIterator<unknown[]>;
@@ -148,7 +150,7 @@ export class Engine {
       for (const raw of it) {
         if (raw.length !== columns.length) return this.readRows({ ...entry, columns: undefined }, params, maxRows, maxBytes); // schema changed under a cached statement
         const row = raw.map(cell);
-        const size = rowBytes(row);
+        const size = estimateRowBytes(row) + 1;
         if (rows.length >= maxRows || bytes + size > maxBytes) {
           truncated = true;
           totalRows = countRest(it, rows.length + 1);
@@ -255,17 +257,6 @@ export function cell(v: unknown): Cell {
   if (Buffer.isBuffer(v)) return { $blob: v.toString('base64'), bytes: v.length };
   if (typeof v === 'number' && !Number.isFinite(v)) return String(v);
   return v as Cell;
-}
-
-function rowBytes(row: Cell[]): number {
-  let n = 2;
-  for (const v of row) {
-    if (v === null) n += 5;
-    else if (typeof v === 'string') n += v.length + 3;
-    else if (typeof v === 'number') n += 12;
-    else n += v.$blob.length + 30;
-  }
-  return n;
 }
 
 // ---- process entry --------------------------------------------------------------------
