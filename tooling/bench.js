@@ -82,6 +82,32 @@ export function stats(samples) {
  * @param {number} pid
  * @returns {{ pid: number, rssKb: number, hwmKb: number } | null}
  */
+/**
+ * Times `call(i)` sequentially: `warmup` calls, kept apart as what a fresh process shows (JIT
+ * tiers, cold caches), then `iterations` calls, the steady state. Returns the steady-state
+ * stats, the first 200 warm-up calls' p50/p95, the first call's time and the first timed result.
+ * @param {(i: number) => Promise<unknown>} call
+ * @param {{ warmup: number, iterations: number }} counts
+ */
+export async function timeCalls(call, { warmup, iterations }) {
+  const early = [];
+  for (let i = 0; i < warmup; i++) {
+    const t = now();
+    await call(i);
+    early.push(now() - t);
+  }
+  const samples = [];
+  let firstResult;
+  for (let i = 0; i < iterations; i++) {
+    const t = now();
+    const res = await call(warmup + i);
+    samples.push(now() - t);
+    if (i === 0) firstResult = res;
+  }
+  const first = stats(early.slice(0, 200));
+  return { ...stats(samples), firstResult, firstCallMs: r3(early[0]), first200: { p50: first.p50, p95: first.p95 } };
+}
+
 export function procMem(pid) {
   try {
     const s = readFileSync(`/proc/${pid}/status`, 'utf8');

@@ -16,7 +16,7 @@
 // stopped, ...).
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { getDefaultEnvironment, StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
-import { callTool, createLauncher, createTable, resultText, fmt as f, hostInfo, MiB, now, parseArgs, progress, r3, runBench, sleep, stats, treeMem, verdict } from '@org/tooling/bench';
+import { callTool, createLauncher, timeCalls, createTable, resultText, fmt as f, hostInfo, MiB, now, parseArgs, progress, r3, runBench, sleep, stats, treeMem, verdict } from '@org/tooling/bench';
 import { randomBytes } from 'node:crypto';
 import { appendFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
@@ -315,26 +315,12 @@ async function measurePointAndMemory() {
     await s.client.listTools(); // as a host does; the SDK client then validates structuredContent against outputSchema
     await sleep(cfg.idleSettleMs);
     const idle = treeMem(s.pid);
-    // The warm-up is timed too: its first calls show a fresh process (the first one connects,
-    // checks the role and loads the parser; JIT tiers), reported apart from the steady state.
-    const early = [];
-    for (let i = 0; i < cfg.pointWarmup; i++) {
-      const t = now();
-      await pointCall(s, i);
-      early.push(now() - t);
-    }
-    const samples = [];
-    let bytes = 0;
-    for (let i = 0; i < cfg.pointIterations; i++) {
-      const t = now();
-      const res = await pointCall(s, cfg.pointWarmup + i);
-      samples.push(now() - t);
-      if (i === 0) bytes = Buffer.byteLength(JSON.stringify(res));
-    }
+    // The warm-up is timed too: its first calls show a fresh process, reported apart from the steady state.
+    const { firstResult, firstCallMs, first200, ...steady } = await timeCalls((i) => pointCall(s, i), { warmup: cfg.pointWarmup, iterations: cfg.pointIterations });
+    const bytes = Buffer.byteLength(JSON.stringify(firstResult));
     await sleep(cfg.idleSettleMs);
     const warm = treeMem(s.pid);
-    const first = stats(early.slice(0, 200));
-    return { point: { sql: POINT_SQL, warmup: cfg.pointWarmup, ...stats(samples), serverHandler: serverSide('point', cfg.pointIterations), resultBytes: bytes, firstCallMs: r3(early[0]), first200: { p50: first.p50, p95: first.p95 } }, memory: { idle, afterWarmSession: warm } };
+    return { point: { sql: POINT_SQL, warmup: cfg.pointWarmup, ...steady, serverHandler: serverSide('point', cfg.pointIterations), resultBytes: bytes, firstCallMs, first200 }, memory: { idle, afterWarmSession: warm } };
   } finally {
     await stopServer(s);
   }

@@ -10,7 +10,7 @@
 // (server did not start, a call errored, the 10k-row result did not carry 10,000 rows, ...).
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
-import { callTool, createLauncher, createTable, fmt as f, hostInfo, MiB, now, parseArgs, progress, r3, runBench, sleep, stats, treeMem, verdict } from '@org/tooling/bench';
+import { callTool, createLauncher, timeCalls, createTable, fmt as f, hostInfo, MiB, now, parseArgs, progress, r3, runBench, sleep, stats, treeMem, verdict } from '@org/tooling/bench';
 import Database from 'better-sqlite3';
 import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import os from 'node:os';
@@ -130,26 +130,12 @@ async function measurePointAndMemory(file) {
     await s.client.listTools(); // as a host does; the SDK client then validates structuredContent against outputSchema
     await sleep(cfg.idleSettleMs);
     const idle = treeMem(s.pid);
-    // The warm-up is timed too: its first calls show a fresh process (JIT tiers, SQLite's page
-    // cache still cold), reported apart from the steady-state figures.
-    const early = [];
-    for (let i = 0; i < cfg.pointWarmup; i++) {
-      const t = now();
-      await pointCall(s, i);
-      early.push(now() - t);
-    }
-    const samples = [];
-    let bytes = 0;
-    for (let i = 0; i < cfg.pointIterations; i++) {
-      const t = now();
-      const res = await pointCall(s, cfg.pointWarmup + i);
-      samples.push(now() - t);
-      if (i === 0) bytes = Buffer.byteLength(JSON.stringify(res));
-    }
+    // The warm-up is timed too: its first calls show a fresh process, reported apart from the steady state.
+    const { firstResult, firstCallMs, first200, ...steady } = await timeCalls((i) => pointCall(s, i), { warmup: cfg.pointWarmup, iterations: cfg.pointIterations });
+    const bytes = Buffer.byteLength(JSON.stringify(firstResult));
     await sleep(cfg.idleSettleMs);
     const warm = treeMem(s.pid);
-    const first = stats(early.slice(0, 200));
-    return { point: { sql: POINT_SQL, warmup: cfg.pointWarmup, ...stats(samples), resultBytes: bytes, first200: { p50: first.p50, p95: first.p95 } }, memory: { idle, afterWarmSession: warm } };
+    return { point: { sql: POINT_SQL, warmup: cfg.pointWarmup, ...steady, resultBytes: bytes, firstCallMs, first200 }, memory: { idle, afterWarmSession: warm } };
   } finally {
     await stopServer(s);
   }
