@@ -129,17 +129,20 @@ function aborted(signal: AbortSignal): Promise<never> {
 }
 
 function buildResult(out: ToolOutput<unknown>, maxBytes: number): [CallToolResult, Partial<AuditEvent>] {
-  // Serialized once: to count its bytes, and to notice values JSON cannot carry (BigInt), which
-  // would otherwise make the response unsendable and leave the client waiting.
+  // Serialized once, to count its bytes. Values JSON cannot carry (BigInt) would make the
+  // response unsendable and leave the client waiting: plain JSON.stringify throws on them, and
+  // only then is the slower replacer used to send them as decimal strings.
   let converted = false;
-  const structured =
-    out.structured === undefined
-      ? undefined
-      : JSON.stringify(out.structured, (_key, value: unknown) => {
-          if (typeof value !== 'bigint') return value;
-          converted = true;
-          return value.toString();
-        });
+  let structured: string | undefined;
+  if (out.structured !== undefined) {
+    try {
+      structured = JSON.stringify(out.structured);
+    } catch (err) {
+      if (!(err instanceof TypeError)) throw err;
+      converted = true;
+      structured = JSON.stringify(out.structured, (_key, value: unknown) => (typeof value === 'bigint' ? value.toString() : value));
+    }
+  }
   let text = out.text;
   let truncated = out.truncated ?? false;
   if (structured === undefined && Buffer.byteLength(text) > maxBytes) {
