@@ -108,6 +108,41 @@ export async function timeCalls(call, { warmup, iterations }) {
   return { ...stats(samples), firstResult, firstCallMs: r3(early[0]), first200: { p50: first.p50, p95: first.p95 } };
 }
 
+/**
+ * Cold start, `spawns` times (after one untimed spawn that warms the page cache): spawn →
+ * initialize, → first tools/list, → first call result, and the first call alone. With
+ * `idleRss`, also the server's RSS after tools/list (before any backend call).
+ * @param {{ spawns: number, start: () => Promise<any>, stop: (s: any) => Promise<void>, firstCall: (s: any, i: number) => Promise<unknown>, idleRss?: boolean }} o
+ */
+export async function measureColdStart({ spawns, start, stop, firstCall, idleRss = false }) {
+  progress(`cold start: ${spawns} spawns (+1 untimed)`);
+  const init = [], list = [], first = [], firstCallOnly = [], idle = [];
+  for (let i = -1; i < spawns; i++) {
+    const s = await start();
+    await s.client.listTools();
+    const tList = now() - s.t0;
+    if (i >= 0 && idleRss) idle.push(treeMem(s.pid).serverRssMiB);
+    const tc = now();
+    await firstCall(s, i);
+    const tFirst = now() - s.t0;
+    if (i >= 0) {
+      init.push(s.initMs);
+      list.push(tList);
+      first.push(tFirst);
+      firstCallOnly.push(now() - tc);
+    }
+    await stop(s);
+    await sleep(100);
+  }
+  return {
+    spawnToInitializeMs: stats(init),
+    spawnToFirstToolsListMs: stats(list),
+    spawnToFirstCallResultMs: stats(first),
+    firstCallAloneMs: stats(firstCallOnly),
+    ...(idleRss ? { rssAfterToolsListMiB: stats(idle) } : {}),
+  };
+}
+
 export function procMem(pid) {
   try {
     const s = readFileSync(`/proc/${pid}/status`, 'utf8');

@@ -16,7 +16,7 @@
 // stopped, ...).
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { getDefaultEnvironment, StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
-import { callTool, createLauncher, timeCalls, createTable, resultText, fmt as f, hostInfo, MiB, now, parseArgs, progress, r3, runBench, sleep, stats, treeMem, verdict } from '@org/tooling/bench';
+import { callTool, createLauncher, measureColdStart, timeCalls, createTable, resultText, fmt as f, hostInfo, MiB, now, parseArgs, progress, r3, runBench, sleep, stats, treeMem, verdict } from '@org/tooling/bench';
 import { randomBytes } from 'node:crypto';
 import { appendFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
@@ -418,33 +418,8 @@ async function measureRunaway(superUrl) {
   }
 }
 
-async function measureCold() {
-  progress(`cold start: ${cfg.coldStarts} spawns (+1 untimed)`);
-  const init = [], list = [], first = [], firstCallOnly = [], idle = [];
-  for (let i = -1; i < cfg.coldStarts; i++) {
-    const s = await startServer();
-    await s.client.listTools();
-    const tList = now() - s.t0;
-    if (i >= 0) idle.push(treeMem(s.pid).serverRssMiB);
-    const tc = now();
-    await pointCall(s, 1000 + i);
-    const tFirst = now() - s.t0;
-    if (i >= 0) { // the first spawn only warms the page cache
-      init.push(s.initMs);
-      list.push(tList);
-      first.push(tFirst);
-      firstCallOnly.push(now() - tc);
-    }
-    await stopServer(s);
-    await sleep(100);
-  }
-  return {
-    spawnToInitializeMs: stats(init),
-    spawnToFirstToolsListMs: stats(list),
-    spawnToFirstCallResultMs: stats(first),
-    firstCallAloneMs: stats(firstCallOnly),
-    rssAfterToolsListMiB: stats(idle),
-  };
+function measureCold() {
+  return measureColdStart({ spawns: cfg.coldStarts, start: () => startServer(), stop: stopServer, firstCall: (s, i) => pointCall(s, 1000 + i), idleRss: true });
 }
 
 // ---- report --------------------------------------------------------------------------------

@@ -10,7 +10,7 @@
 // (server did not start, a call errored, the 10k-row result did not carry 10,000 rows, ...).
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
-import { callTool, createLauncher, timeCalls, createTable, fmt as f, hostInfo, MiB, now, parseArgs, progress, r3, runBench, sleep, stats, treeMem, verdict } from '@org/tooling/bench';
+import { callTool, createLauncher, measureColdStart, timeCalls, createTable, fmt as f, hostInfo, MiB, now, parseArgs, progress, r3, runBench, sleep, stats, treeMem, verdict } from '@org/tooling/bench';
 import Database from 'better-sqlite3';
 import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import os from 'node:os';
@@ -96,31 +96,8 @@ async function pointCall(s, i) {
 }
 
 // ---- measurements --------------------------------------------------------------------------
-async function measureCold(file) {
-  progress(`cold start: ${cfg.coldStarts} spawns (+1 untimed)`);
-  const init = [], list = [], first = [], firstCallOnly = [];
-  for (let i = -1; i < cfg.coldStarts; i++) {
-    const s = await startServer(file);
-    await s.client.listTools();
-    const tList = now() - s.t0;
-    const tc = now();
-    await pointCall(s, 1000 + i);
-    const tFirst = now() - s.t0;
-    if (i >= 0) { // the first spawn only warms the page cache
-      init.push(s.initMs);
-      list.push(tList);
-      first.push(tFirst);
-      firstCallOnly.push(now() - tc);
-    }
-    await stopServer(s);
-    await sleep(100);
-  }
-  return {
-    spawnToInitializeMs: stats(init),
-    spawnToFirstToolsListMs: stats(list),
-    spawnToFirstCallResultMs: stats(first),
-    firstCallAloneMs: stats(firstCallOnly),
-  };
+function measureCold(file) {
+  return measureColdStart({ spawns: cfg.coldStarts, start: () => startServer(file), stop: stopServer, firstCall: (s, i) => pointCall(s, 1000 + i) });
 }
 
 async function measurePointAndMemory(file) {
