@@ -65,12 +65,6 @@ export function toolsFor<Deps, Config = unknown>() {
   return <In extends z.ZodObject, Out = never>(def: ToolDefinition<In, Out, Deps, Config>) => defineTool(def);
 }
 
-export interface ResourceContents {
-  uri: string;
-  mimeType: string;
-  text: string;
-}
-
 /** A resource at a fixed URI. */
 export interface ResourceDefinition<Deps = any> {
   uri: string;
@@ -111,7 +105,8 @@ export interface Disposable {
   close?(): Promise<void> | void;
 }
 
-export interface ConnectorRuntime {
+/** What createDeps gets besides the config. */
+export interface DepsContext {
   log: Logger;
 }
 
@@ -128,7 +123,7 @@ export interface ConnectorDefinition<S extends OptionSpecs = OptionSpecs, Deps e
   /** Checks across options (e.g. "a database path or --demo"); throw ConfigError. */
   validate?(config: ConfigOf<S> & CoreConfig): void;
   /** Cheap and lazy: connect to backends on first use, not here. */
-  createDeps(config: ConfigOf<S> & CoreConfig, runtime: ConnectorRuntime): Deps;
+  createDeps(config: ConfigOf<S> & CoreConfig, context: DepsContext): Deps;
   tools: readonly ToolDefinition<any, any, Deps, any>[];
   resources?: readonly ResourceDefinition<Deps>[];
   resourceTemplates?: readonly ResourceTemplateDefinition<Deps>[];

@@ -16,6 +16,7 @@ export {
   type ConnectorDefinition,
   type ConnectorConfig,
   type Disposable,
+  type DepsContext,
 } from './define.js';
 export { createLogger, fileSink, memorySink, stderrSink, jsonSafe, type Logger, type LogLevel, type Sink } from './log.js';
 export { redact, type AuditEvent } from './audit.js';

@@ -1,4 +1,4 @@
-import { toolsFor, type ConnectorRuntime } from '@org/mcp-core';
+import { toolsFor, type DepsContext } from '@org/mcp-core';
 import { EnginePool } from './engine/pool.js';
 import type { Request } from './engine/protocol.js';
 import type { SqliteConfig } from './config.js';
@@ -8,8 +8,8 @@ export class SqliteDeps {
   readonly engine: EnginePool;
   readonly insights: string[] = [];
 
-  constructor(config: SqliteConfig, file: string, runtime: Pick<ConnectorRuntime, 'log'>) {
-    this.engine = new EnginePool({ file, allowWrite: config.allowWrite, demo: config.demo }, config.engines, runtime.log);
+  constructor(config: SqliteConfig, file: string, context: DepsContext) {
+    this.engine = new EnginePool({ file, allowWrite: config.allowWrite, demo: config.demo }, config.engines, context.log);
   }
 
   run<T>(req: Request, signal: AbortSignal): Promise<T> {
