@@ -6,5 +6,5 @@ export default buildConfig({
   // connector never uses); pg and the WASM parser stay dependencies.
   cli: true,
   noExternal: ['@org/mcp-core', '@modelcontextprotocol/sdk', 'zod'],
-  external: ['pg', 'pg-cursor', 'libpg-query'],
+  external: ['pg', 'libpg-query'],
 });

@@ -2,7 +2,7 @@ import { ConnectorError, toolsFor, type Logger } from '@org/mcp-core';
 import type pg from 'pg';
 import { connectionUrl, type PostgresConfig } from './config.js';
 import { createPool } from './pg/connection.js';
-import { connectError, runReadOnly, type ReadResult } from './pg/execute.js';
+import { ConnectionLost, connectError, runReadOnly, type ReadLimits, type ReadResult } from './pg/execute.js';
 import { inspectRole, privilegedRefusal } from './pg/role.js';
 import { classifySql, loadParser, type SqlRelation, type SqlVerdict } from './sql/guard.js';
 
@@ -34,8 +34,7 @@ export class PostgresDeps {
   private start(): Promise<void> {
     return (this.ready ??= (async () => {
       await loadParser();
-      this.pool = createPool(this.config, connectionUrl(this.config));
-      this.pool.on('error', (err) => this.log.warn('idle PostgreSQL connection failed', { error: err.message }));
+      this.pool ??= this.newPool(); // kept when a failed start is retried
       const client = await this.pool.connect().catch((err: unknown) => {
         throw connectError(err);
       });
@@ -82,14 +81,43 @@ export class PostgresDeps {
   async query(sql: string, params: unknown[], limits: { maxRows: number; maxBytes: number }, timeoutMs: number, signal: AbortSignal, opts: { allowExplainAnalyze?: boolean } = {}): Promise<ReadResult & { relations: SqlRelation[] }> {
     await this.start();
     const verdict = await this.classify(sql, opts);
-    const result = await runReadOnly(this.pool!, sql, params, { ...limits, timeoutMs, pinSearchPath: this.restricted }, signal);
+    const result = await this.run(sql, params, { ...limits, timeoutMs, pinSearchPath: this.restricted }, signal);
     return { ...result, relations: verdict.relations };
   }
 
   /** Catalog queries written by this connector (not by the model), still run read-only. */
   async catalog(sql: string, params: unknown[], signal: AbortSignal, timeoutMs: number): Promise<ReadResult> {
     await this.start();
-    return runReadOnly(this.pool!, sql, params, { maxRows: 100_000, maxBytes: 64 * 1024 * 1024, timeoutMs, pinSearchPath: false }, signal);
+    return this.run(sql, params, { maxRows: 100_000, maxBytes: 64 * 1024 * 1024, timeoutMs, pinSearchPath: false }, signal);
+  }
+
+  private newPool(): pg.Pool {
+    const pool = createPool(this.config, connectionUrl(this.config));
+    pool.on('error', (err) => this.log.warn('idle PostgreSQL connection failed', { error: err.message }));
+    return pool;
+  }
+
+  /**
+   * Layers 2 and 3. A lost connection usually means the server restarted or ended every
+   * session, so the pool's other idle connections are dead too: the pool is replaced (the old
+   * one closes as its calls finish). A call that found its connection already dead, before any
+   * of it ran, is tried once more on a new connection; one that failed while running is not.
+   */
+  private async run(sql: string, params: unknown[], limits: ReadLimits, signal: AbortSignal): Promise<ReadResult> {
+    const pool = this.pool!;
+    try {
+      return await runReadOnly(pool, sql, params, limits, signal);
+    } catch (err) {
+      if (!(err instanceof ConnectionLost)) throw err;
+      if (this.pool === pool) {
+        // Replaced once, by the first call that noticed (concurrent ones find it done).
+        this.log.warn('the PostgreSQL connection was lost; reconnecting', { stale: err.stale });
+        this.pool = this.newPool();
+        pool.end().catch(() => {});
+      }
+      if (!err.stale || signal.aborted) throw err;
+      return runReadOnly(this.pool!, sql, params, limits, signal);
+    }
   }
 
   async close(): Promise<void> {

@@ -26,18 +26,20 @@ export function sslOptions(config: PostgresConfig): ConnectionOptions | boolean 
  * string otherwise, numeric stays a string (no float rounding).
  */
 const TEXT_AS_IS = new Set([1082, 1083, 1114, 1184, 1186, 1266]); // date, time, timestamp, timestamptz, interval, timetz
-const types = {
-  getTypeParser(oid: number, format?: 'text' | 'binary') {
-    if (TEXT_AS_IS.has(oid)) return (value: string) => value;
-    if (oid === 20) {
-      return (value: string) => {
-        const n = Number(value);
-        return Number.isSafeInteger(n) ? n : value;
-      };
-    }
-    return pg.types.getTypeParser(oid, format as 'text');
-  },
+const asIs = (value: string) => value;
+const int8 = (value: string) => {
+  const n = Number(value);
+  return Number.isSafeInteger(n) ? n : value;
 };
+
+/** The parser for one column type (by OID), as every statement of this connector reads it. */
+export function typeParser(oid: number, format: 'text' | 'binary' = 'text'): (value: string) => unknown {
+  if (TEXT_AS_IS.has(oid)) return asIs;
+  if (oid === 20) return int8;
+  return pg.types.getTypeParser(oid, format as 'text');
+}
+
+const types = { getTypeParser: typeParser };
 
 export function createPool(config: PostgresConfig, url: URL): pg.Pool {
   const ssl = sslOptions(config);

@@ -1,6 +1,7 @@
+import type { Duplex } from 'node:stream';
 import { ConnectorError, estimateRowBytes } from '@org/mcp-core';
 import pg from 'pg';
-import Cursor from 'pg-cursor';
+import { typeParser } from './connection.js';
 
 /** One cell as it leaves the server: JSON values; bytea as {"$blob": base64, bytes}. */
 export type Cell = string | number | boolean | null | { $blob: string; bytes: number } | unknown[] | Record<string, unknown>;
@@ -22,94 +23,276 @@ export interface ReadLimits {
 }
 
 /**
- * Most rows fetched from the cursor per round trip: large enough that a capped result takes
- * one or two round trips, small enough that memory stays bounded whatever the table holds.
+ * The connection to PostgreSQL failed under a call (a socket error, or the server ending the
+ * session with FATAL, as on a restart). `stale` says the connection was already dead when the
+ * call got it from the pool: nothing of the call ran, so it may be tried again on a new one.
  */
-const BATCH = 5000;
+export class ConnectionLost extends ConnectorError {
+  constructor(readonly stale: boolean) {
+    super('unavailable', 'The connection to PostgreSQL was lost.', 'Try again; the next call reconnects.');
+  }
+}
 
 /**
- * Runs one statement that layer 1 (the parser guard) already accepted, under layers 2 and 3:
- * - the extended query protocol (a cursor: Parse/Bind/Execute), so the server itself refuses
- *   a second statement;
- * - inside BEGIN READ ONLY with statement, lock and idle-in-transaction timeouts set LOCAL, and
- *   always rolled back.
- * Rows are read in batches from a cursor and reading stops at the row or byte cap, so a
- * million-row SELECT never holds more than the cap in memory. A connection that ends in any
- * unexpected state is destroyed, not returned to the pool. When `signal` aborts, the running
- * statement is cancelled on the server.
+ * Runs one statement that layer 1 (the parser guard) already accepted, under layers 2 and 3,
+ * in a single round trip: one write carries
+ *
+ *   BEGIN READ ONLY · SET LOCAL statement_timeout, lock_timeout, idle_in_transaction_session_timeout
+ *   · the statement (Parse/Bind/Describe/Execute, at most maxRows + 1 rows)
+ *   · ROLLBACK · pg_advisory_unlock_all() · DEALLOCATE ALL · Sync
+ *
+ * - The statement goes over the extended query protocol, so the server itself refuses a second
+ *   statement in its text (layer 2).
+ * - Everything before the Sync is one pipeline: when any step fails, the server skips the rest
+ *   up to the Sync. A statement therefore never runs unless BEGIN READ ONLY and the timeouts
+ *   took effect before it (layer 3, fail-closed); after an error the aborted transaction is
+ *   rolled back with a second round trip.
+ * - Session state a statement could leave past the ROLLBACK (advisory locks, prepared
+ *   statements) is dropped too; layer 1 refuses both, this holds if it did not.
+ * - Rows are converted as they arrive and kept only up to the row and byte caps, so memory
+ *   stays bounded whatever the statement produces; the server stops at maxRows + 1 rows.
+ * - A connection that ends in any unexpected state is destroyed, not returned to the pool.
+ * - When `signal` aborts, the running statement is cancelled on the server.
  */
 export async function runReadOnly(pool: pg.Pool, sql: string, params: unknown[], limits: ReadLimits, signal: AbortSignal): Promise<ReadResult> {
   const client = await checkout(pool, signal);
+  const reused = used.has(client);
+  used.add(client);
+  if (!reused) client.on('error', ignore); // a checked-out client whose socket fails must not crash the process
   let healthy = true;
   const cancel = () => void cancelBackend(pool, client);
   signal.addEventListener('abort', cancel, { once: true });
   try {
-    const ms = Math.max(1, Math.floor(limits.timeoutMs));
-    // Our own text (integers we format), sent as one simple-protocol round trip.
-    await client.query(
-      `BEGIN TRANSACTION READ ONLY; SET LOCAL statement_timeout = ${ms}; SET LOCAL lock_timeout = ${ms}; SET LOCAL idle_in_transaction_session_timeout = ${ms + 5000}${limits.pinSearchPath ? '; SET LOCAL search_path = public' : ''}`,
-    );
-    try {
-      return await readCursor(client, sql, params, limits);
-    } finally {
+    if (signal.aborted) throw signal.reason;
+    const batch = new ReadOnlyBatch(setupStatements(limits), sql, params.map(wireValue), limits);
+    client.query(batch);
+    const out = await batch.done;
+    if (out.lost) {
+      healthy = false;
+      throw new ConnectionLost(reused && out.completed === 0);
+    }
+    if (out.error !== undefined) {
+      // The server skipped the rest of the pipeline, ROLLBACK included; end the transaction now.
       try {
-        // Session state a statement could leave past the ROLLBACK (advisory locks, prepared
-        // statements) is dropped too; layer 1 refuses both, this holds if it did not.
-        await client.query('ROLLBACK; SELECT pg_advisory_unlock_all(); DEALLOCATE ALL');
+        await client.query(RECOVER);
       } catch {
         healthy = false;
       }
+      throw out.error;
     }
+    return { columns: out.columns, rows: out.rows, rowCount: out.rows.length, truncated: out.truncated };
   } catch (err) {
-    if (!(err instanceof pg.DatabaseError)) healthy = false; // a broken socket, a protocol error
     throw mapError(err, signal);
   } finally {
     signal.removeEventListener('abort', cancel);
+    // Anything but "idle, outside a transaction" is not handed to the next call.
+    const txStatus = (client as unknown as { _txStatus?: string | null })._txStatus;
+    if (txStatus !== undefined && txStatus !== null && txStatus !== 'I') healthy = false;
     client.release(healthy ? undefined : true);
   }
 }
 
-async function readCursor(client: pg.PoolClient, sql: string, params: unknown[], limits: ReadLimits): Promise<ReadResult> {
-  const cursor = client.query(new Cursor(sql, params, { rowMode: 'array' }));
-  const rows: Cell[][] = [];
-  // The result's JSON without rows counts against the cap too (column names known after the
-  // first batch; a generous allowance for them until then).
-  let bytes = 256;
-  let truncated = false;
-  try {
-    outer: for (;;) {
-      const batch = (await cursor.read(Math.min(BATCH, limits.maxRows + 1 - rows.length))) as unknown[][];
-      if (batch.length === 0) break;
-      if (rows.length === 0) bytes = JSON.stringify({ columns: fieldNames(cursor), rows: [], rowCount: limits.maxRows, truncated: false }).length;
-      for (const raw of batch) {
-        const row = raw.map(cell);
-        const size = estimateRowBytes(row) + 1;
-        if (rows.length >= limits.maxRows || bytes + size > limits.maxBytes) {
-          truncated = true;
-          break outer;
-        }
-        rows.push(row);
-        bytes += size;
-      }
+/** Clients that have run a batch: a failure on one of these may be a connection that died idle. */
+const used = new WeakSet<pg.PoolClient>();
+const ignore = () => undefined;
+
+/** After a failed statement: end the aborted transaction and drop what could outlive it. */
+const RECOVER = 'ROLLBACK; SELECT pg_advisory_unlock_all(); DEALLOCATE ALL';
+const CLEANUP = ['ROLLBACK', 'SELECT pg_advisory_unlock_all()', 'DEALLOCATE ALL'] as const;
+
+/** Our own statements before the user's: integers we format, nothing from the caller. */
+function setupStatements(limits: ReadLimits): string[] {
+  const ms = Math.max(1, Math.floor(limits.timeoutMs));
+  const setup = [
+    'BEGIN TRANSACTION READ ONLY',
+    `SET LOCAL statement_timeout = ${ms}`,
+    `SET LOCAL lock_timeout = ${ms}`,
+    `SET LOCAL idle_in_transaction_session_timeout = ${ms + 5000}`,
+  ];
+  if (limits.pinSearchPath) setup.push('SET LOCAL search_path = public');
+  return setup;
+}
+
+/** A bound parameter in the text format: the tools pass strings, numbers, booleans and nulls. */
+function wireValue(v: unknown): string | null {
+  if (v === null || v === undefined) return null;
+  if (typeof v === 'string') return v;
+  if (typeof v === 'number' || typeof v === 'boolean' || typeof v === 'bigint') return String(v);
+  throw new ConnectorError('invalid_input', `A parameter must be a string, number, boolean or null (got ${Array.isArray(v) ? 'an array' : typeof v}).`);
+}
+
+interface BatchOutcome {
+  columns: string[];
+  rows: Cell[][];
+  truncated: boolean;
+  /** The first error the server reported; it skipped the rest of the pipeline. */
+  error?: unknown;
+  /** The connection failed: no ReadyForQuery follows, the client is unusable. */
+  lost: boolean;
+  /** Statements of the pipeline that completed before the outcome. */
+  completed: number;
+}
+
+type Parser = (text: string) => unknown;
+
+interface FieldDescription {
+  name: string;
+  dataTypeID: number;
+  format: 'text' | 'binary';
+}
+
+/**
+ * The pipeline above as a pg Submittable: the client hands it every backend message until the
+ * ReadyForQuery that answers its Sync. Statements are counted by their completion messages, so
+ * rows are taken only from the caller's statement.
+ */
+class ReadOnlyBatch {
+  readonly done: Promise<BatchOutcome>;
+  private settle!: (outcome: BatchOutcome) => void;
+  private settled = false;
+  private readonly userIndex: number;
+  private completed = 0;
+  private columns: string[] = [];
+  private parsers: Parser[] = [];
+  private readonly rows: Cell[][] = [];
+  private bytes = 0;
+  private truncated = false;
+  private error: unknown;
+
+  constructor(
+    private readonly setup: readonly string[],
+    private readonly text: string,
+    private readonly values: (string | null)[],
+    private readonly limits: ReadLimits,
+  ) {
+    this.userIndex = setup.length;
+    this.done = new Promise((resolve) => (this.settle = resolve));
+  }
+
+  submit(connection: pg.Connection): void {
+    const con = connection as unknown as Wire;
+    const stream = con.stream;
+    // One write for the whole pipeline.
+    stream.cork();
+    try {
+      for (const text of this.setup) simpleStatement(con, text);
+      con.parse({ text: this.text });
+      con.bind({ values: this.values });
+      con.describe({ type: 'P', name: '' });
+      con.execute({ portal: '', rows: this.limits.maxRows + 1 });
+      for (const text of CLEANUP) simpleStatement(con, text);
+      con.sync();
+    } finally {
+      stream.uncork();
     }
-    return { columns: fieldNames(cursor), rows, rowCount: rows.length, truncated };
-  } finally {
-    await cursor.close();
+  }
+
+  private get inUserStatement(): boolean {
+    return this.completed === this.userIndex;
+  }
+
+  handleRowDescription(msg: { fields: FieldDescription[] }): void {
+    if (!this.inUserStatement) return;
+    this.columns = msg.fields.map((f) => f.name);
+    this.parsers = msg.fields.map((f) => typeParser(f.dataTypeID, f.format));
+    // The result's JSON without its rows counts against the byte cap too.
+    this.bytes = JSON.stringify({ columns: this.columns, rows: [], rowCount: this.limits.maxRows, truncated: false }).length;
+  }
+
+  handleDataRow(msg: { fields: (string | null)[] }): void {
+    if (!this.inUserStatement || this.truncated) return; // our own statements' rows; rows past a cap
+    if (this.rows.length >= this.limits.maxRows) {
+      this.truncated = true;
+      return;
+    }
+    const fields = msg.fields;
+    const row: Cell[] = new Array(fields.length);
+    for (let i = 0; i < fields.length; i++) {
+      const raw = fields[i];
+      row[i] = raw === null || raw === undefined ? null : toCell(this.parsers[i]!(raw));
+    }
+    const size = estimateRowBytes(row) + 1;
+    if (this.bytes + size > this.limits.maxBytes) {
+      this.truncated = true;
+      return;
+    }
+    this.rows.push(row);
+    this.bytes += size;
+  }
+
+  handlePortalSuspended(): void {
+    // The statement had more than maxRows rows: the cap cut it.
+    this.truncated = true;
+    this.completed++;
+  }
+
+  handleCommandComplete(): void {
+    this.completed++;
+  }
+
+  handleEmptyQuery(): void {
+    this.completed++;
+  }
+
+  handleCopyInResponse(con: pg.Connection): void {
+    (con as unknown as { sendCopyFail(msg: string): void }).sendCopyFail('COPY FROM STDIN is not allowed');
+  }
+
+  handleCopyData(): void {}
+
+  handleError(err: unknown): void {
+    if (this.error === undefined) this.error = err;
+    // pg hands an ErrorResponse to the query and forgets it: the ReadyForQuery that follows
+    // (the server skipped the rest of the pipeline to the Sync) goes to the client's queue,
+    // so the outcome is known now. A socket error or a FATAL one also ends the connection.
+    const severity = (err as { severity?: string }).severity;
+    this.finish(!(err instanceof pg.DatabaseError) || severity === 'FATAL' || severity === 'PANIC');
+  }
+
+  handleReadyForQuery(): void {
+    this.finish(false);
+  }
+
+  private finish(lost: boolean): void {
+    if (this.settled) return;
+    this.settled = true;
+    this.settle({ columns: this.columns, rows: this.rows, truncated: this.truncated, error: this.error, lost, completed: this.completed });
   }
 }
 
-/** pg-cursor keeps the row description on its result (set when the first rows arrive). */
-function fieldNames(cursor: Cursor): string[] {
-  return ((cursor as unknown as { _result?: { fields?: Array<{ name: string }> } })._result?.fields ?? []).map((f) => f.name);
+/** Parse, Bind and Execute of one statement of ours, in the unnamed statement and portal. */
+function simpleStatement(con: Wire, text: string): void {
+  con.parse({ text });
+  con.bind({});
+  con.execute({});
 }
 
-function cell(v: unknown): Cell {
-  if (Buffer.isBuffer(v)) return { $blob: v.toString('base64'), bytes: v.length };
-  if (typeof v === 'number' && !Number.isFinite(v)) return String(v);
-  if (typeof v === 'bigint') return v.toString();
-  if (v instanceof Date) return v.toISOString();
-  if (Array.isArray(v)) return v.map(cell);
-  return v as Cell;
+/** The protocol writers of pg's Connection this module uses (its typings lag the code). */
+interface Wire {
+  readonly stream: Duplex;
+  parse(msg: { text: string }): void;
+  bind(msg: { values?: (string | null)[] }): void;
+  describe(msg: { type: 'P' | 'S'; name: string }): void;
+  execute(msg: { portal?: string; rows?: number }): void;
+  sync(): void;
+}
+
+function toCell(v: unknown): Cell {
+  switch (typeof v) {
+    case 'string':
+    case 'boolean':
+      return v;
+    case 'number':
+      return Number.isFinite(v) ? v : String(v);
+    case 'bigint':
+      return v.toString();
+    default:
+      if (v === null || v === undefined) return null;
+      if (Buffer.isBuffer(v)) return { $blob: v.toString('base64'), bytes: v.length };
+      if (v instanceof Date) return v.toISOString();
+      if (Array.isArray(v)) return v.map(toCell);
+      return v as Cell;
+  }
 }
 
 async function checkout(pool: pg.Pool, signal: AbortSignal): Promise<pg.PoolClient> {
@@ -139,6 +322,7 @@ async function cancelBackend(pool: pg.Pool, client: pg.PoolClient): Promise<void
   const pid = (client as unknown as { processID?: number }).processID;
   if (!pid) return;
   const canceller = new pg.Client(pool.options);
+  canceller.on('error', ignore);
   try {
     await canceller.connect();
     await canceller.query('SELECT pg_cancel_backend($1)', [pid]);
