@@ -21,7 +21,20 @@ export interface AuditEvent {
 /** Words that mark a key as secret, matched on the key's words (`dbPassword`, `access_token`, `X-Api-Key`). */
 const SECRET_WORDS = new Set(['password', 'passwd', 'passphrase', 'pass', 'pwd', 'secret', 'token', 'apikey', 'authorization', 'auth', 'cookie', 'credential', 'credentials', 'privatekey', 'sessionkey', 'bearer', 'signature']);
 
+/** Verdicts per key name: tools send the same few argument names on every call. */
+const secretKeys = new Map<string, boolean>();
+
 function isSecretKey(key: string): boolean {
+  let secret = secretKeys.get(key);
+  if (secret === undefined) {
+    secret = secretKeyWords(key);
+    if (secretKeys.size >= 1000) secretKeys.clear();
+    secretKeys.set(key, secret);
+  }
+  return secret;
+}
+
+function secretKeyWords(key: string): boolean {
   const words = key.replace(/([a-z0-9])([A-Z])/g, '$1 $2').toLowerCase().split(/[^a-z0-9]+/).filter(Boolean);
   if (words.some((w) => SECRET_WORDS.has(w))) return true;
   // Two-word names: api key, private key, session key, client secret…
@@ -48,5 +61,11 @@ export function redact(value: unknown, secrets: readonly string[] = [], key = ''
 }
 
 export function writeAudit(sink: Sink, event: AuditEvent): void {
-  sink.write(`${JSON.stringify(event, jsonSafe)}\n`);
+  let line: string;
+  try {
+    line = JSON.stringify(event); // the common case, without a replacer's cost per value
+  } catch {
+    line = JSON.stringify(event, jsonSafe); // a BigInt among the arguments
+  }
+  sink.write(`${line}\n`);
 }

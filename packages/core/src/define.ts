@@ -36,6 +36,13 @@ export interface ToolOutput<Out> {
   /** Rows (or items) returned, for the audit event. */
   rows?: number;
   truncated?: boolean;
+  /**
+   * The size of `structured` as JSON, when the handler counted it while building it (as the SQL
+   * connectors do row by row). The pipeline then trusts the count instead of serializing a large
+   * result once more just to measure it; a handler that sets it promises plain JSON values (no
+   * BigInt, no cycles).
+   */
+  structuredBytes?: number;
 }
 
 export interface ToolDefinition<In extends z.ZodObject = z.ZodObject, Out = unknown, Deps = any, Config = any> {

@@ -86,9 +86,10 @@ const big = defineTool({
   name: 'big',
   title: 'Big',
   description: 'Returns n characters of text and optionally as much structured data.',
-  input: z.object({ n: z.number().int(), char: z.string().default('x'), structured: z.boolean().default(false) }),
+  input: z.object({ n: z.number().int(), char: z.string().default('x'), structured: z.boolean().default(false), counted: z.number().int().optional() }),
   annotations: { readOnlyHint: true },
-  handler: ({ n, char, structured }) => (structured ? { text: 'ok', structured: { data: char.repeat(n) } } : { text: char.repeat(n) }),
+  handler: ({ n, char, structured, counted }) =>
+    structured ? { text: 'ok', structured: { data: char.repeat(n) }, ...(counted === undefined ? {} : { structuredBytes: counted }) } : { text: char.repeat(n) },
 });
 
 const hugeInt = defineTool({
@@ -415,6 +416,16 @@ describe('the output budget', () => {
     const [r, events] = await callAudited(s, 'big', { n: 30_000, char: '€', structured: true });
     expect(r.isError).toBe(true);
     expect(events[0]).toMatchObject({ outcome: 'error', errorCode: 'too_large' });
+  });
+
+  it("trusts a handler's own count of its structured data (structuredBytes), for the audit and the backstop", async () => {
+    const s = await connect(['--max-bytes', '1kb']);
+    const [ok, okEvents] = await callAudited(s, 'big', { n: 10, structured: true, counted: 4321 });
+    expect(ok.structuredContent).toEqual({ data: 'x'.repeat(10) });
+    expect(okEvents[0]).toMatchObject({ outcome: 'ok', bytes: Buffer.byteLength('ok') + 4321 });
+    const [big, bigEvents] = await callAudited(s, 'big', { n: 10, structured: true, counted: limit + 1 });
+    expect(big.isError).toBe(true);
+    expect(bigEvents[0]).toMatchObject({ outcome: 'error', errorCode: 'too_large' });
   });
 
   it('reports the UTF-8 size of structured data in the audit event', async () => {

@@ -129,12 +129,16 @@ function aborted(signal: AbortSignal): Promise<never> {
 }
 
 function buildResult(out: ToolOutput<unknown>, maxBytes: number): [CallToolResult, Partial<AuditEvent>] {
-  // Serialized once, to count its bytes. Values JSON cannot carry (BigInt) would make the
-  // response unsendable and leave the client waiting: plain JSON.stringify throws on them, and
-  // only then is the slower replacer used to send them as decimal strings.
+  // Serialized once, to count its bytes, unless the handler counted them. Values JSON cannot
+  // carry (BigInt) would make the response unsendable and leave the client waiting: plain
+  // JSON.stringify throws on them, and only then is the slower replacer used to send them as
+  // decimal strings.
   let converted = false;
   let structured: string | undefined;
-  if (out.structured !== undefined) {
+  let structuredBytes = 0;
+  if (out.structured !== undefined && out.structuredBytes !== undefined) {
+    structuredBytes = out.structuredBytes;
+  } else if (out.structured !== undefined) {
     try {
       structured = JSON.stringify(out.structured);
     } catch (err) {
@@ -142,16 +146,17 @@ function buildResult(out: ToolOutput<unknown>, maxBytes: number): [CallToolResul
       converted = true;
       structured = JSON.stringify(out.structured, (_key, value: unknown) => (typeof value === 'bigint' ? value.toString() : value));
     }
+    structuredBytes = Buffer.byteLength(structured);
   }
   let text = out.text;
   let truncated = out.truncated ?? false;
-  if (structured === undefined && Buffer.byteLength(text) > maxBytes) {
+  if (out.structured === undefined && Buffer.byteLength(text) > maxBytes) {
     // A text-only result is cut to the budget, at a character boundary, and says so.
     const full = Buffer.from(text);
     text = `${cutUtf8(full, maxBytes)}\n[truncated: ${full.length - maxBytes} more bytes not shown; narrow the request]`;
     truncated = true;
   }
-  const bytes = Buffer.byteLength(text) + (structured === undefined ? 0 : Buffer.byteLength(structured));
+  const bytes = Buffer.byteLength(text) + structuredBytes;
   const fields: Partial<AuditEvent> = { bytes, truncated, ...(out.rows === undefined ? {} : { rows: out.rows }) };
   // Handlers cut structured results to maxBytes themselves (only they know which rows to keep);
   // this backstop keeps a message far below what clients accept (the SDK client drops messages
@@ -160,7 +165,7 @@ function buildResult(out: ToolOutput<unknown>, maxBytes: number): [CallToolResul
     return [errorResult(`The result was too large (${bytes} bytes, limit ${maxBytes}). Ask for fewer rows or columns.`), { ...fields, errorCode: 'too_large', bytes: 0 }];
   }
   const result: CallToolResult = { content: [{ type: 'text', text }] };
-  if (structured !== undefined) result.structuredContent = (converted ? JSON.parse(structured) : out.structured) as Record<string, unknown>;
+  if (out.structured !== undefined) result.structuredContent = (converted ? JSON.parse(structured!) : out.structured) as Record<string, unknown>;
   return [result, fields];
 }
 

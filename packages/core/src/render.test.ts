@@ -25,7 +25,7 @@ describe('renderTable', () => {
 });
 
 describe('estimateRowBytes', () => {
-  it('matches JSON.stringify for rows without escapes, and stays close with them', async () => {
+  it('matches the UTF-8 size of JSON.stringify for rows without escapes, and stays close with them', async () => {
     const { estimateRowBytes } = await import('./render.js');
     const rows: unknown[][] = [
       [1, 'Ada', null, true, 3.25, -7],
@@ -33,7 +33,7 @@ describe('estimateRowBytes', () => {
       ['é€😀', 9007199254740991],
       [],
     ];
-    for (const row of rows) expect(estimateRowBytes(row)).toBe(JSON.stringify(row).length);
+    for (const row of rows) expect(estimateRowBytes(row)).toBe(Buffer.byteLength(JSON.stringify(row)));
     const escaped = ['line\nbreak "quoted"'];
     expect(Math.abs(estimateRowBytes(escaped) - JSON.stringify(escaped).length)).toBeLessThanOrEqual(3);
   });

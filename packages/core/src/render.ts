@@ -4,17 +4,28 @@
  */
 export function renderTable(columns: readonly string[], rows: readonly (readonly unknown[])[], opts: { maxCell?: number } = {}): string {
   const maxCell = opts.maxCell ?? 200;
-  const cell = (v: unknown): string => {
-    let s: string;
-    if (v === null || v === undefined) s = 'NULL';
-    else if (typeof v === 'object') s = JSON.stringify(v);
-    else s = String(v);
-    if (s.includes('\n')) s = s.replace(/\r?\n/g, '\\n');
-    return s.length > maxCell ? `${s.slice(0, maxCell)}…` : s;
-  };
-  const lines = [columns.join(' | ')];
-  for (const row of rows) lines.push(row.map(cell).join(' | '));
-  return lines.join('\n');
+  // One string built by concatenation (V8 keeps it as a rope until it is read): a large
+  // result is rendered without an array of lines or of cells.
+  let out = columns.join(' | ');
+  for (const row of rows) {
+    out += '\n';
+    for (let i = 0; i < row.length; i++) {
+      if (i > 0) out += ' | ';
+      out += cellText(row[i], maxCell);
+    }
+  }
+  return out;
+}
+
+function cellText(v: unknown, maxCell: number): string {
+  let s: string;
+  if (typeof v === 'number') return String(v);
+  if (typeof v === 'string') s = v;
+  else if (v === null || v === undefined) return 'NULL';
+  else if (typeof v === 'object') s = JSON.stringify(v);
+  else s = String(v);
+  if (s.includes('\n')) s = s.replace(/\r?\n/g, '\\n');
+  return s.length > maxCell ? `${s.slice(0, maxCell)}…` : s;
 }
 
 /** A row result as SQL connectors return it. */
@@ -38,18 +49,19 @@ export function renderRows(r: RowsResult, limits: { maxRows: number; maxBytes: n
 }
 
 /**
- * About how many bytes a row takes as JSON, without serializing it: exact for numbers,
- * booleans and null, string length plus quotes for strings (escapes not counted), a real
- * JSON.stringify only for nested values. Used to cut results at --max-bytes while reading.
+ * About how many bytes a row takes as JSON (UTF-8), without serializing it: exact for numbers,
+ * booleans, null and strings without escapes (quotes, backslashes and control characters are
+ * not counted twice), a real JSON.stringify only for nested values. Used to cut results at
+ * --max-bytes while reading.
  */
 export function estimateRowBytes(row: readonly unknown[]): number {
   let n = row.length ? row.length + 1 : 2; // brackets and commas
   for (const v of row) {
     if (v === null || v === undefined) n += 4;
-    else if (typeof v === 'string') n += v.length + 2;
+    else if (typeof v === 'string') n += Buffer.byteLength(v) + 2;
     else if (typeof v === 'number') n += String(v).length;
     else if (typeof v === 'boolean') n += v ? 4 : 5;
-    else n += JSON.stringify(v)?.length ?? 4;
+    else n += Buffer.byteLength(JSON.stringify(v) ?? 'null');
   }
   return n;
 }

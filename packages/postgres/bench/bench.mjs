@@ -38,7 +38,7 @@ const cfg = {
   pointWarmup: num('--warmup', quick ? 300 : 1000),
   pointIterations: num('--point', quick ? 300 : 2000),
   largeWarmup: 3,
-  largeIterations: num('--large', quick ? 8 : 30),
+  largeIterations: num('--large', quick ? 8 : 40),
   cappedCalls: quick ? 3 : 6,
   coldStarts: num('--cold', quick ? 5 : 15),
   idleSettleMs: 300,
@@ -290,19 +290,7 @@ async function measureBaseline(readerUrl) {
       point.push(now() - t);
       if (rows.length !== 1 || Number(rows[0].id) !== id) throw new Error(`baseline: no row for id ${id}`);
     }
-    const large = async (stringify) => {
-      const samples = [];
-      let bytes = 0;
-      for (let i = 0; i < cfg.largeWarmup + cfg.largeIterations; i++) {
-        const t = now();
-        const { rows } = await client.query(ROWS10K_SQL);
-        if (stringify) bytes = JSON.stringify(rows).length;
-        if (i >= cfg.largeWarmup) samples.push(now() - t);
-        if (rows.length !== 10_000) throw new Error(`baseline: 10k query gave ${rows.length} rows`);
-      }
-      return { ...stats(samples), ...(stringify ? { jsonBytes: bytes } : {}) };
-    };
-    return { point: stats(point), rows10k: await large(false), rows10kJson: await large(true) };
+    return { point: stats(point) };
   } finally {
     await client.end();
   }
@@ -326,9 +314,15 @@ async function measurePointAndMemory() {
   }
 }
 
-async function measureLarge() {
-  progress(`10k-row result: ${cfg.largeWarmup} warm-up + ${cfg.largeIterations} timed calls`);
+/**
+ * The 10k-row result over MCP and the raw driver's two baselines, interleaved call by call (in a
+ * rotating order), so that all three see the same machine: on a shared 2-CPU box, figures taken
+ * minutes apart differ by more than the gap being measured.
+ */
+async function measureLarge(readerUrl) {
+  progress(`10k-row result: ${cfg.largeWarmup} warm-up + ${cfg.largeIterations} timed rounds (MCP, raw pg, raw pg + JSON, interleaved)`);
   const s = await startServer(['--max-rows', '10000', '--max-bytes', '64mb'], 'rows10k');
+  const raw = await connect(readerUrl);
   const check = (res) => {
     const sc = res.structuredContent;
     const n = sc?.rows?.length;
@@ -337,26 +331,43 @@ async function measureLarge() {
     }
     return n;
   };
+  let jsonBytes = 0;
+  const rawCall = async (stringify) => {
+    const { rows } = await raw.query(ROWS10K_SQL);
+    if (rows.length !== 10_000) throw new Error(`baseline: 10k query gave ${rows.length} rows`);
+    if (stringify) jsonBytes = JSON.stringify(rows).length;
+  };
   try {
     await s.client.listTools();
-    for (let i = 0; i < cfg.largeWarmup; i++) check(await callTool(s, 'query', { sql: ROWS10K_SQL }));
-    const samples = [];
+    const samples = { mcp: [], raw: [], rawJson: [] };
     let rows = 0, bytes = 0, textBytes = 0, structuredBytes = 0;
-    for (let i = 0; i < cfg.largeIterations; i++) {
-      const t = now();
-      const res = await callTool(s, 'query', { sql: ROWS10K_SQL });
-      samples.push(now() - t);
-      rows = check(res);
-      if (i === 0) {
-        bytes = Buffer.byteLength(JSON.stringify(res));
-        textBytes = Buffer.byteLength(resultText(res) ?? '');
-        structuredBytes = Buffer.byteLength(JSON.stringify(res.structuredContent));
+    const kinds = ['mcp', 'raw', 'rawJson'];
+    for (let i = 0; i < cfg.largeWarmup + cfg.largeIterations; i++) {
+      for (let k = 0; k < kinds.length; k++) {
+        const kind = kinds[(i + k) % kinds.length];
+        const t = now();
+        const res = kind === 'mcp' ? await callTool(s, 'query', { sql: ROWS10K_SQL }) : await rawCall(kind === 'rawJson');
+        const ms = now() - t;
+        if (kind === 'mcp') {
+          rows = check(res);
+          if (!bytes) {
+            bytes = Buffer.byteLength(JSON.stringify(res));
+            textBytes = Buffer.byteLength(resultText(res) ?? '');
+            structuredBytes = Buffer.byteLength(JSON.stringify(res.structuredContent));
+          }
+        }
+        if (i >= cfg.largeWarmup) samples[kind].push(ms);
       }
     }
     const warm = treeMem(s.pid);
-    const st = stats(samples);
-    return { sql: ROWS10K_SQL, serverArgs: '--max-rows 10000 --max-bytes 64mb', warmup: cfg.largeWarmup, ...st, serverHandler: serverSide('rows10k', cfg.largeIterations), rows, resultBytes: bytes, textBytes, structuredBytes, mibPerSec: r3(bytes / MiB / (st.p50 / 1000)), memoryAfter: warm };
+    const st = stats(samples.mcp);
+    const baseline = { rows10k: stats(samples.raw), rows10kJson: { ...stats(samples.rawJson), jsonBytes } };
+    return {
+      rows10k: { sql: ROWS10K_SQL, serverArgs: '--max-rows 10000 --max-bytes 64mb', warmup: cfg.largeWarmup, ...st, serverHandler: serverSide('rows10k', cfg.largeIterations), rows, resultBytes: bytes, textBytes, structuredBytes, mibPerSec: r3(bytes / MiB / (st.p50 / 1000)), memoryAfter: warm, ratioRaw: r3(st.p50 / baseline.rows10k.p50), ratioRawJson: r3(st.p50 / baseline.rows10kJson.p50) },
+      baseline,
+    };
   } finally {
+    await raw.end();
     await stopServer(s);
   }
 }
@@ -528,9 +539,9 @@ async function main() {
 
     const baseline = await measureBaseline(db.readerUrl);
     const { point, memory } = await measurePointAndMemory();
-    const rows10k = await measureLarge();
-    rows10k.ratioRaw = r3(rows10k.p50 / baseline.rows10k.p50);
-    rows10k.ratioRawJson = r3(rows10k.p50 / baseline.rows10kJson.p50);
+    const large = await measureLarge(db.readerUrl);
+    const rows10k = large.rows10k;
+    Object.assign(baseline, large.baseline);
     const capped = await measureCapped();
     const runaway = await measureRunaway(db.superUrl);
     const coldStart = await measureCold();

@@ -2,7 +2,7 @@ import { ConnectorError, toolsFor, type Logger } from '@org/mcp-core';
 import type pg from 'pg';
 import { connectionUrl, type PostgresConfig } from './config.js';
 import { createPool } from './pg/connection.js';
-import { ConnectionLost, connectError, runReadOnly, type ReadLimits, type ReadResult } from './pg/execute.js';
+import { ConnectionLost, connectError, runReadOnly, type CountedResult, type ReadLimits } from './pg/execute.js';
 import { inspectRole, privilegedRefusal } from './pg/role.js';
 import { classifySql, loadParser, type SqlRelation, type SqlVerdict } from './sql/guard.js';
 
@@ -78,7 +78,7 @@ export class PostgresDeps {
   }
 
   /** Layer 1 on the text, then layers 2 and 3 in the database. */
-  async query(sql: string, params: unknown[], limits: { maxRows: number; maxBytes: number }, timeoutMs: number, signal: AbortSignal, opts: { allowExplainAnalyze?: boolean } = {}): Promise<ReadResult & { relations: SqlRelation[] }> {
+  async query(sql: string, params: unknown[], limits: { maxRows: number; maxBytes: number }, timeoutMs: number, signal: AbortSignal, opts: { allowExplainAnalyze?: boolean } = {}): Promise<CountedResult & { relations: SqlRelation[] }> {
     await this.start();
     const verdict = await this.classify(sql, opts);
     const result = await this.run(sql, params, { ...limits, timeoutMs, pinSearchPath: this.restricted }, signal);
@@ -86,7 +86,7 @@ export class PostgresDeps {
   }
 
   /** Catalog queries written by this connector (not by the model), still run read-only. */
-  async catalog(sql: string, params: unknown[], signal: AbortSignal, timeoutMs: number): Promise<ReadResult> {
+  async catalog(sql: string, params: unknown[], signal: AbortSignal, timeoutMs: number): Promise<CountedResult> {
     await this.start();
     return this.run(sql, params, { maxRows: 100_000, maxBytes: 64 * 1024 * 1024, timeoutMs, pinSearchPath: false }, signal);
   }
@@ -103,7 +103,7 @@ export class PostgresDeps {
    * one closes as its calls finish). A call that found its connection already dead, before any
    * of it ran, is tried once more on a new connection; one that failed while running is not.
    */
-  private async run(sql: string, params: unknown[], limits: ReadLimits, signal: AbortSignal): Promise<ReadResult> {
+  private async run(sql: string, params: unknown[], limits: ReadLimits, signal: AbortSignal): Promise<CountedResult> {
     const pool = this.pool!;
     try {
       return await runReadOnly(pool, sql, params, limits, signal);

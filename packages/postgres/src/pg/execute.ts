@@ -1,6 +1,6 @@
-import type { Duplex } from 'node:stream';
 import { ConnectorError, estimateRowBytes } from '@org/mcp-core';
 import pg from 'pg';
+import { serialize } from 'pg-protocol';
 import { typeParser } from './connection.js';
 
 /** One cell as it leaves the server: JSON values; bytea as {"$blob": base64, bytes}. */
@@ -12,6 +12,9 @@ export interface ReadResult {
   rowCount: number;
   truncated: boolean;
 }
+
+/** A result and about how many bytes it takes as JSON (counted while reading, for the caps). */
+export type CountedResult = ReadResult & { bytes: number };
 
 export interface ReadLimits {
   maxRows: number;
@@ -54,7 +57,7 @@ export class ConnectionLost extends ConnectorError {
  * - A connection that ends in any unexpected state is destroyed, not returned to the pool.
  * - When `signal` aborts, the running statement is cancelled on the server.
  */
-export async function runReadOnly(pool: pg.Pool, sql: string, params: unknown[], limits: ReadLimits, signal: AbortSignal): Promise<ReadResult> {
+export async function runReadOnly(pool: pg.Pool, sql: string, params: unknown[], limits: ReadLimits, signal: AbortSignal): Promise<CountedResult> {
   const client = await checkout(pool, signal);
   const reused = used.has(client);
   used.add(client);
@@ -64,7 +67,7 @@ export async function runReadOnly(pool: pg.Pool, sql: string, params: unknown[],
   signal.addEventListener('abort', cancel, { once: true });
   try {
     if (signal.aborted) throw signal.reason;
-    const batch = new ReadOnlyBatch(setupStatements(limits), sql, params.map(wireValue), limits);
+    const batch = new ReadOnlyBatch(setupMessages(limits), sql, params.map(wireValue), limits);
     client.query(batch);
     const out = await batch.done;
     if (out.lost) {
@@ -80,7 +83,7 @@ export async function runReadOnly(pool: pg.Pool, sql: string, params: unknown[],
       }
       throw out.error;
     }
-    return { columns: out.columns, rows: out.rows, rowCount: out.rows.length, truncated: out.truncated };
+    return { columns: out.columns, rows: out.rows, rowCount: out.rows.length, truncated: out.truncated, bytes: out.bytes };
   } catch (err) {
     throw mapError(err, signal);
   } finally {
@@ -98,18 +101,41 @@ const ignore = () => undefined;
 
 /** After a failed statement: end the aborted transaction and drop what could outlive it. */
 const RECOVER = 'ROLLBACK; SELECT pg_advisory_unlock_all(); DEALLOCATE ALL';
-const CLEANUP = ['ROLLBACK', 'SELECT pg_advisory_unlock_all()', 'DEALLOCATE ALL'] as const;
 
-/** Our own statements before the user's: integers we format, nothing from the caller. */
-function setupStatements(limits: ReadLimits): string[] {
+/** Parse, Bind and Execute of statements of ours, in the unnamed statement and portal. */
+function statementMessages(texts: readonly string[]): Buffer {
+  return Buffer.concat(texts.flatMap((text) => [serialize.parse({ text }), serialize.bind({}), serialize.execute({})]));
+}
+
+/** After the caller's statement, then the Sync that ends the pipeline. */
+const CLEANUP = Buffer.concat([statementMessages(['ROLLBACK', 'SELECT pg_advisory_unlock_all()', 'DEALLOCATE ALL']), serialize.sync()]);
+
+/**
+ * Before the caller's statement: our own text (integers we format, nothing from the caller),
+ * serialized once per distinct limit.
+ */
+interface Setup {
+  bytes: Buffer;
+  statements: number;
+}
+const setups = new Map<string, Setup>();
+
+function setupMessages(limits: ReadLimits): Setup {
   const ms = Math.max(1, Math.floor(limits.timeoutMs));
-  const setup = [
-    'BEGIN TRANSACTION READ ONLY',
-    `SET LOCAL statement_timeout = ${ms}`,
-    `SET LOCAL lock_timeout = ${ms}`,
-    `SET LOCAL idle_in_transaction_session_timeout = ${ms + 5000}`,
-  ];
-  if (limits.pinSearchPath) setup.push('SET LOCAL search_path = public');
+  const key = `${ms}:${limits.pinSearchPath ? 1 : 0}`;
+  let setup = setups.get(key);
+  if (!setup) {
+    const texts = [
+      'BEGIN TRANSACTION READ ONLY',
+      `SET LOCAL statement_timeout = ${ms}`,
+      `SET LOCAL lock_timeout = ${ms}`,
+      `SET LOCAL idle_in_transaction_session_timeout = ${ms + 5000}`,
+      ...(limits.pinSearchPath ? ['SET LOCAL search_path = public'] : []),
+    ];
+    setup = { bytes: statementMessages(texts), statements: texts.length };
+    if (setups.size >= 64) setups.clear();
+    setups.set(key, setup);
+  }
   return setup;
 }
 
@@ -125,6 +151,7 @@ interface BatchOutcome {
   columns: string[];
   rows: Cell[][];
   truncated: boolean;
+  bytes: number;
   /** The first error the server reported; it skipped the rest of the pipeline. */
   error?: unknown;
   /** The connection failed: no ReadyForQuery follows, the client is unusable. */
@@ -160,31 +187,28 @@ class ReadOnlyBatch {
   private error: unknown;
 
   constructor(
-    private readonly setup: readonly string[],
+    private readonly setup: Setup,
     private readonly text: string,
     private readonly values: (string | null)[],
     private readonly limits: ReadLimits,
   ) {
-    this.userIndex = setup.length;
+    this.userIndex = setup.statements;
     this.done = new Promise((resolve) => (this.settle = resolve));
   }
 
   submit(connection: pg.Connection): void {
-    const con = connection as unknown as Wire;
-    const stream = con.stream;
-    // One write for the whole pipeline.
-    stream.cork();
-    try {
-      for (const text of this.setup) simpleStatement(con, text);
-      con.parse({ text: this.text });
-      con.bind({ values: this.values });
-      con.describe({ type: 'P', name: '' });
-      con.execute({ portal: '', rows: this.limits.maxRows + 1 });
-      for (const text of CLEANUP) simpleStatement(con, text);
-      con.sync();
-    } finally {
-      stream.uncork();
-    }
+    // The whole pipeline in one write (one syscall, one packet for a small statement).
+    const message = Buffer.concat([
+      this.setup.bytes,
+      serialize.parse({ text: this.text }),
+      serialize.bind({ values: this.values }),
+      serialize.describe({ type: 'P', name: '' }),
+      serialize.execute({ portal: '', rows: this.limits.maxRows + 1 }),
+      CLEANUP,
+    ]);
+    const stream = connection.stream;
+    if (stream.writable) stream.write(message);
+    else this.handleError(new Error('Connection terminated: the socket is closed.'));
   }
 
   private get inUserStatement(): boolean {
@@ -256,25 +280,8 @@ class ReadOnlyBatch {
   private finish(lost: boolean): void {
     if (this.settled) return;
     this.settled = true;
-    this.settle({ columns: this.columns, rows: this.rows, truncated: this.truncated, error: this.error, lost, completed: this.completed });
+    this.settle({ columns: this.columns, rows: this.rows, truncated: this.truncated, bytes: this.bytes, error: this.error, lost, completed: this.completed });
   }
-}
-
-/** Parse, Bind and Execute of one statement of ours, in the unnamed statement and portal. */
-function simpleStatement(con: Wire, text: string): void {
-  con.parse({ text });
-  con.bind({});
-  con.execute({});
-}
-
-/** The protocol writers of pg's Connection this module uses (its typings lag the code). */
-interface Wire {
-  readonly stream: Duplex;
-  parse(msg: { text: string }): void;
-  bind(msg: { values?: (string | null)[] }): void;
-  describe(msg: { type: 'P' | 'S'; name: string }): void;
-  execute(msg: { portal?: string; rows?: number }): void;
-  sync(): void;
 }
 
 function toCell(v: unknown): Cell {

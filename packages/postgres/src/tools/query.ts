@@ -15,7 +15,7 @@ export const query = definePostgresTool({
   output: rowsOutput,
   annotations: { readOnlyHint: true, openWorldHint: false },
   async handler({ sql, params }, { deps, signal, limits, config }) {
-    const { relations: _r, ...r } = await deps.query(sql, params ?? [], limits, config.timeout, signal);
-    return { text: renderRows(r, limits), structured: r, rows: r.rowCount, truncated: r.truncated };
+    const { relations: _r, bytes, ...r } = await deps.query(sql, params ?? [], limits, config.timeout, signal);
+    return { text: renderRows(r, limits), structured: r, structuredBytes: bytes, rows: r.rowCount, truncated: r.truncated };
   },
 });
