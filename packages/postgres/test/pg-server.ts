@@ -52,6 +52,12 @@ export interface PgServer {
   /** Temp directory that holds the cluster; removed by `stopPostgres()`. */
   baseDir: string;
   dataDir: string;
+  /**
+   * Stops the server as an operator's restart does (fast shutdown: every session is ended),
+   * keeping its data; `resume()` starts it again on the same port.
+   */
+  pause(): Promise<void>;
+  resume(): Promise<void>;
   /** @internal */
   shutdown(): Promise<void>;
 }
@@ -167,6 +173,7 @@ async function startEmbedded(): Promise<PgServer> {
       }
       const url = buildUrl(SUPERUSER, password, port, 'postgres');
       const serverVersion = await probe(url);
+      let running = instance;
       return {
         source: 'embedded',
         url,
@@ -176,10 +183,16 @@ async function startEmbedded(): Promise<PgServer> {
         serverVersion,
         baseDir: dataDir,
         dataDir,
+        // Not instance.stop(): with persistent: false it deletes the data directory.
+        pause: () => fastShutdown(dataDir),
+        async resume() {
+          running = new EmbeddedPostgres({ ...config, port });
+          await withTimeout(running.start(), START_TIMEOUT_MS, 'postgres start');
+        },
         async shutdown() {
           if (postmasterPid(dataDir) === undefined) return;
           try {
-            await withTimeout(instance.stop(), STOP_TIMEOUT_MS, 'postgres stop');
+            await withTimeout(running.stop(), STOP_TIMEOUT_MS, 'postgres stop');
           } catch {
             await killCluster(dataDir);
           }
@@ -251,6 +264,8 @@ async function startLocal(): Promise<PgServer> {
         serverVersion,
         baseDir,
         dataDir,
+        pause: () => run(pgCtl, ['stop', '-D', dataDir, '-m', 'fast', '-w', '-t', String(STOP_TIMEOUT_MS / 1000), '-s']),
+        resume: () => run(pgCtl, ['start', '-D', dataDir, '-l', logFile, '-w', '-t', '30', '-s', '-o', `-p ${port}`]),
         async shutdown() {
           if (postmasterPid(dataDir) === undefined) return;
           try {
@@ -312,6 +327,18 @@ function postmasterPid(dataDir: string): number | undefined {
     return pid;
   } catch {
     return undefined;
+  }
+}
+
+/** Fast shutdown (SIGINT), as `pg_ctl stop -m fast`: sessions are ended, the data is kept. */
+async function fastShutdown(dataDir: string): Promise<void> {
+  const pid = postmasterPid(dataDir);
+  if (pid === undefined) return;
+  process.kill(pid, 'SIGINT');
+  const deadline = Date.now() + STOP_TIMEOUT_MS;
+  while (postmasterPid(dataDir) !== undefined) {
+    if (Date.now() > deadline) throw new Error(`postgres (pid ${pid}) did not stop within ${STOP_TIMEOUT_MS} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
   }
 }
 
