@@ -69,6 +69,7 @@ const tableTemplate: ResourceTemplateDefinition<Deps> = {
     if (!m) return undefined;
     if (m[1] === 'locked') throw new ConnectorError('denied', 'Table locked is not readable.', 'Ask for another table.');
     if (m[1] === 'broken') throw new Error('disk I/O error at sector 7');
+    if (m[1] === 'hidden') throw new ConnectorError('not_found', 'No table hidden is visible to this server.', 'Call list_tables.');
     return deps.tables.includes(m[1]!) ? JSON.stringify({ table: m[1] }) : undefined;
   },
 };
@@ -236,6 +237,7 @@ describe('resources', () => {
       expect(err.code).toBe(-32002);
       expect(err.message).toContain(uri);
       expect(err.message).toContain('resources/list');
+      expect(err.message.match(/MCP error/g)).toHaveLength(1);
     }
   });
 
@@ -243,7 +245,11 @@ describe('resources', () => {
     const s = await connect();
     const locked = await mcpError(s.client.readResource({ uri: 'test://tables/locked' }));
     expect(locked.code).toBe(-32603);
-    expect(locked.message).toContain('Table locked is not readable. Ask for another table.');
+    // The text once, under one prefix (the client adds it; the server sends the bare message).
+    expect(locked.message).toBe('MCP error -32603: Table locked is not readable. Ask for another table.');
+    const hidden = await mcpError(s.client.readResource({ uri: 'test://tables/hidden' }));
+    expect(hidden.code).toBe(-32002);
+    expect(hidden.message).toBe('MCP error -32002: No table hidden is visible to this server. Call list_tables.');
 
     const broken = await mcpError(s.client.readResource({ uri: 'test://tables/broken' }));
     expect(broken.code).toBe(-32603);

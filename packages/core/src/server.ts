@@ -181,7 +181,7 @@ export function buildServer(runtime: ConnectorRuntime): Server {
       } catch (err) {
         resourceError(err);
       }
-      throw new McpError(-32002, `Resource not found: ${uri}. Call resources/list for the available URIs.`);
+      throw rpcError(RESOURCE_NOT_FOUND, `Resource not found: ${uri}. Call resources/list for the available URIs.`);
     });
   }
 
@@ -191,9 +191,9 @@ export function buildServer(runtime: ConnectorRuntime): Server {
     }));
     server.setRequestHandler(GetPromptRequestSchema, (req) => {
       const prompt = connector.prompts?.find((p) => p.name === req.params.name);
-      if (!prompt) throw new McpError(ErrorCode.InvalidParams, `Unknown prompt "${req.params.name}". Call prompts/list for the available prompts.`);
+      if (!prompt) throw rpcError(ErrorCode.InvalidParams, `Unknown prompt "${req.params.name}". Call prompts/list for the available prompts.`);
       const args = prompt.args.safeParse(req.params.arguments ?? {});
-      if (!args.success) throw new McpError(ErrorCode.InvalidParams, `Invalid arguments for prompt ${prompt.name}: ${z.prettifyError(args.error)}`);
+      if (!args.success) throw rpcError(ErrorCode.InvalidParams, `Invalid arguments for prompt ${prompt.name}: ${z.prettifyError(args.error)}`);
       return {
         description: prompt.description,
         messages: prompt.render(args.data).map((m) => ({ role: m.role, content: { type: 'text' as const, text: m.text } })),
@@ -203,11 +203,29 @@ export function buildServer(runtime: ConnectorRuntime): Server {
   return server;
 
   function resourceError(err: unknown): never {
-    if (err instanceof McpError) throw err;
-    if (err instanceof ConnectorError) throw new McpError(ErrorCode.InternalError, err.userMessage);
+    if (err instanceof McpError || isRpcError(err)) throw err;
+    if (err instanceof ConnectorError) {
+      const code = err.code === 'not_found' ? RESOURCE_NOT_FOUND : err.code === 'invalid_input' ? ErrorCode.InvalidParams : ErrorCode.InternalError;
+      throw rpcError(code, err.userMessage);
+    }
     runtime.log.error('resource failed', { error: err instanceof Error ? { message: err.message, stack: err.stack } : String(err) });
-    throw new McpError(ErrorCode.InternalError, 'Reading the resource failed; the details are in the server log.');
+    throw rpcError(ErrorCode.InternalError, 'Reading the resource failed; the details are in the server log.');
   }
 }
 
 export { ConfigError };
+
+/** MCP's code for an unknown resource URI. */
+const RESOURCE_NOT_FOUND = -32002;
+
+/**
+ * A JSON-RPC error the SDK sends as {code, message}. Not an McpError: that one puts "MCP error
+ * <code>:" into its own message, and the client adds the prefix again.
+ */
+function rpcError(code: number, message: string): Error & { code: number } {
+  return Object.assign(new Error(message), { code, rpc: true });
+}
+
+function isRpcError(err: unknown): boolean {
+  return err instanceof Error && (err as { rpc?: boolean }).rpc === true;
+}

@@ -11,7 +11,7 @@ export const postgresOptions = {
   sslmode: opt.enum(['disable', 'prefer', 'require', 'verify-ca', 'verify-full'] as const, 'TLS to the server: disable, prefer (use the URL\'s sslmode), require (encrypt, no certificate check), verify-ca, or verify-full (certificate and host name).', { default: 'prefer' }),
   sslCa: opt.string('PEM file with the CA certificate(s) that sign the server certificate (for verify-ca and verify-full).', { placeholder: 'FILE' }),
   schemas: opt.list('Only these schemas are visible and queryable (comma-separated).'),
-  allowTables: opt.list('Only these tables and views are visible and queryable (comma-separated; name or schema.name).'),
+  tables: opt.list('Only these tables and views are visible and queryable (comma-separated; name or schema.name).'),
   allowPrivilegedRole: opt.boolean('Run even as a superuser or a role that can read server files or run programs (refused otherwise).'),
   poolSize: opt.integer('Most connections the server opens to PostgreSQL.', { default: 5, min: 1, max: 100 }),
 };

@@ -24,11 +24,11 @@ export class PostgresDeps {
   ) {}
 
   get allowlist() {
-    return { ...(this.config.schemas?.length ? { schemas: this.config.schemas } : {}), ...(this.config.allowTables?.length ? { tables: this.config.allowTables } : {}) };
+    return { ...(this.config.schemas?.length ? { schemas: this.config.schemas } : {}), ...(this.config.tables?.length ? { tables: this.config.tables } : {}) };
   }
 
   private get restricted(): boolean {
-    return Boolean(this.config.schemas?.length || this.config.allowTables?.length);
+    return Boolean(this.config.schemas?.length || this.config.tables?.length);
   }
 
   private start(): Promise<void> {

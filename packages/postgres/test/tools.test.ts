@@ -186,8 +186,8 @@ describe('the byte cap', () => {
 });
 
 describe('allowlists', () => {
-  it('--schemas and --allow-tables limit what is listed and queried, naming the refused relation', async () => {
-    const s = await open(['--schemas', 'sales', '--allow-tables', 'orders']);
+  it('--schemas and --tables limit what is listed and queried, naming the refused relation', async () => {
+    const s = await open(['--schemas', 'sales', '--tables', 'orders']);
     try {
       expect((await s.call('list_schemas')).structuredContent).toEqual({ schemas: [{ schema: 'sales', relations: 2, comment: 'Orders and customers' }] });
       expect((await s.call('list_tables')).structuredContent).toMatchObject({ tables: [expect.objectContaining({ schema: 'sales', name: 'orders' })] });
@@ -199,6 +199,12 @@ describe('allowlists', () => {
       expect(d.isError).toBe(true);
       const { resources } = await s.client.listResources();
       expect(resources.map((x) => x.uri)).toEqual(['postgres://overview', 'postgres://tables/sales/orders']);
+      await expect(s.client.readResource({ uri: 'postgres://tables/public/secrets' })).rejects.toThrow(/^MCP error -32002: No table or view "public"."secrets" is visible/);
+      const e = await s.call('explain', { sql: 'SELECT * FROM public.customers' });
+      expect(e.isError).toBe(true);
+      expect(textOf(e)).toContain('customers');
+      // sales.big_orders is in an allowed schema but not in --tables.
+      expect(textOf(await s.call('query', { sql: 'SELECT * FROM sales.big_orders' }))).toContain('big_orders');
     } finally {
       await s.close();
     }

@@ -7,7 +7,7 @@ export function schemaVisible(deps: PostgresDeps, schema: string): boolean {
   return !schemas?.length || schemas.includes(schema);
 }
 
-/** Whether a relation may be shown under --schemas / --allow-tables (the guard's own rule). */
+/** Whether a relation may be shown under --schemas / --tables (the guard's own rule). */
 export function relationVisible(deps: PostgresDeps, schema: string, name: string): boolean {
   const allow = deps.allowlist;
   if (!allow.schemas && !allow.tables) return true;
