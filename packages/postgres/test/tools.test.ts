@@ -185,6 +185,31 @@ describe('the byte cap', () => {
   });
 });
 
+describe('the byte cap on wide rows', () => {
+  it('stops the statement on the server once --max-bytes is reached, instead of reading rows only to drop them', async () => {
+    // Up to 1,001 rows of 16 MB (16 GB) would be sent; the cap keeps 2 of them.
+    const s = await open(['--max-bytes', '40mb', '--timeout', '120s']);
+    try {
+      const marker = 'wide_rows_marker';
+      const started = performance.now();
+      const r = await s.call('query', { sql: `SELECT g AS ${marker}, repeat('x', 16000000) AS big FROM generate_series(1, 100000) g` });
+      const elapsed = performance.now() - started;
+      expect(r.isError, textOf(r)).toBeFalsy();
+      expect(r.structuredContent).toMatchObject({ rowCount: 2, truncated: true });
+      expect(textOf(r)).toContain('cut at the size limit');
+      // Generous: reading the 16 GB takes over 20 s here; stopping takes well under a second.
+      expect(elapsed).toBeLessThan(8_000);
+      await expect
+        .poll(() => withClient(pg.adminUrl, async (c) => (await c.query("SELECT count(*)::int AS n FROM pg_stat_activity WHERE query LIKE $1 AND pid <> pg_backend_pid()", [`%${marker}%`])).rows[0].n), { timeout: 5_000 })
+        .toBe(0);
+      expect((await s.call('query', { sql: 'SELECT 1 AS one' })).structuredContent).toMatchObject({ rows: [[1]] });
+      expect(s.audit().at(-2)).toMatchObject({ outcome: 'ok', rows: 2, truncated: true });
+    } finally {
+      await s.close();
+    }
+  });
+});
+
 describe('allowlists', () => {
   it('--schemas and --tables limit what is listed and queried, naming the refused relation', async () => {
     const s = await open(['--schemas', 'sales', '--tables', 'orders']);

@@ -53,7 +53,9 @@ export class ConnectionLost extends ConnectorError {
  * - Session state a statement could leave past the ROLLBACK (advisory locks, prepared
  *   statements) is dropped too; layer 1 refuses both, this holds if it did not.
  * - Rows are converted as they arrive and kept only up to the row and byte caps, so memory
- *   stays bounded whatever the statement produces; the server stops at maxRows + 1 rows.
+ *   stays bounded whatever the statement produces: the server stops at maxRows + 1 rows (the
+ *   Execute's row limit on the portal, which is a cursor), and when the byte cap is reached
+ *   first the connection is closed, which stops the statement on the server.
  * - A connection that ends in any unexpected state is destroyed, not returned to the pool.
  * - When `signal` aborts, the running statement is cancelled on the server.
  */
@@ -70,7 +72,13 @@ export async function runReadOnly(pool: pg.Pool, sql: string, params: unknown[],
     const batch = new ReadOnlyBatch(setupMessages(limits), sql, params.map(wireValue), limits);
     client.query(batch);
     const out = await batch.done;
-    if (out.lost) {
+    if (out.abandoned) {
+      // The byte cap was reached while rows were still arriving: rather than read (and drop) up
+      // to maxRows + 1 of them, the socket is closed, which ends the statement and the
+      // transaction on the server; the next call gets a new connection.
+      healthy = false;
+      (client as unknown as { connection?: { stream?: { destroy(): void } } }).connection?.stream?.destroy();
+    } else if (out.lost) {
       healthy = false;
       throw new ConnectionLost(reused && out.completed === 0);
     }
@@ -156,6 +164,8 @@ interface BatchOutcome {
   error?: unknown;
   /** The connection failed: no ReadyForQuery follows, the client is unusable. */
   lost: boolean;
+  /** Reading stopped at the byte cap with the statement still sending rows. */
+  abandoned: boolean;
   /** Statements of the pipeline that completed before the outcome. */
   completed: number;
 }
@@ -238,6 +248,7 @@ class ReadOnlyBatch {
     const size = estimateRowBytes(row) + 1;
     if (this.bytes + size > this.limits.maxBytes) {
       this.truncated = true;
+      this.finish(false, true);
       return;
     }
     this.rows.push(row);
@@ -277,10 +288,10 @@ class ReadOnlyBatch {
     this.finish(false);
   }
 
-  private finish(lost: boolean): void {
+  private finish(lost: boolean, abandoned = false): void {
     if (this.settled) return;
     this.settled = true;
-    this.settle({ columns: this.columns, rows: this.rows, truncated: this.truncated, bytes: this.bytes, error: this.error, lost, completed: this.completed });
+    this.settle({ columns: this.columns, rows: this.rows, truncated: this.truncated, bytes: this.bytes, error: this.error, lost, abandoned, completed: this.completed });
   }
 }
 
