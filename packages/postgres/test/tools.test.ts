@@ -67,6 +67,9 @@ describe('as a least-privilege role', () => {
       rowCount: 2,
       truncated: false,
     });
+    // The audit's bytes come from the count made while reading (no second serialization).
+    const exact = Buffer.byteLength(textOf(r)) + Buffer.byteLength(JSON.stringify(r.structuredContent));
+    expect(Math.abs(s.audit().at(-1)!.bytes - exact)).toBeLessThanOrEqual(16);
   });
 
   it('query: cuts at --max-rows and says so', async () => {

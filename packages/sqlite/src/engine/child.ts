@@ -164,7 +164,7 @@ export class Engine {
     } finally {
       it.return?.();
     }
-    return { columns, rows, rowCount: rows.length, truncated, ...(truncated ? (totalRows === undefined ? {} : { totalRows }) : { totalRows: rows.length }) };
+    return { columns, rows, rowCount: rows.length, truncated, ...(truncated ? (totalRows === undefined ? {} : { totalRows }) : { totalRows: rows.length }), bytes };
   }
 
   explain(sql: string, params: Params | undefined): PlanStep[] {

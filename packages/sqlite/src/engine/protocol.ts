@@ -27,6 +27,8 @@ export interface QueryResult {
   truncated: boolean;
   /** Rows the statement produced in all, when counting the rest was cheap. */
   totalRows?: number;
+  /** About how many bytes the result takes as JSON, counted while reading (not part of the tool result). */
+  bytes?: number;
   /** For writes. */
   changes?: number;
   lastInsertRowid?: string | number;

@@ -15,7 +15,7 @@ export const readQuery = defineSqliteTool({
   output: rowsOutput,
   annotations: { readOnlyHint: true },
   async handler({ sql, params }, { deps, signal, limits }) {
-    const r = await deps.run<QueryResult>({ op: 'query', sql, ...(params ? { params } : {}), allow: 'read', ...limits }, signal);
-    return { text: renderRows(r, limits), structured: r, rows: r.rowCount, truncated: r.truncated };
+    const { bytes, ...r } = await deps.run<QueryResult>({ op: 'query', sql, ...(params ? { params } : {}), allow: 'read', ...limits }, signal);
+    return { text: renderRows(r, limits), structured: r, ...(bytes === undefined ? {} : { structuredBytes: bytes }), rows: r.rowCount, truncated: r.truncated };
   },
 });
