@@ -30,6 +30,7 @@ describe('parseOptions', () => {
     const bad: Array<[string[], Record<string, string>, RegExp]> = [
       [['--max-rows', 'abc'], {}, /^Invalid --max-rows: expected a whole number from 1 to \d+, got "abc"\. Fix --max-rows or MCP_MAX_ROWS\.$/],
       [[], { MCP_TIMEOUT: 'soon' }, /^Invalid MCP_TIMEOUT: expected a positive duration/],
+      [['--timeout', '600h'], {}, /^Invalid --timeout: expected a duration of at most 596h \(about 24 days\), got "600h"\. Fix --timeout or MCP_TIMEOUT\.$/],
       [['--log-level', 'loud'], {}, /^Invalid --log-level: expected one of debug, info, warn, error/],
       [['--nope'], {}, /^Unknown option --nope\. Run with --help/],
       [['--max-rows'], {}, /^Option --max-rows needs a value/],

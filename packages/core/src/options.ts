@@ -37,7 +37,7 @@ type Extra = Pick<OptionSpec<unknown>, 'env' | 'positional' | 'secret' | 'placeh
 const UNITS_BYTES: Record<string, number> = { '': 1, b: 1, kb: 1024, k: 1024, kib: 1024, mb: 1024 ** 2, m: 1024 ** 2, mib: 1024 ** 2, gb: 1024 ** 3, g: 1024 ** 3, gib: 1024 ** 3 };
 const UNITS_MS: Record<string, number> = { ms: 1, '': 1000, s: 1000, m: 60_000, min: 60_000, h: 3_600_000 };
 
-function withUnit(units: Record<string, number>, what: string, example: string) {
+function withUnit(units: Record<string, number>, what: string, example: string, max?: { value: number; text: string }) {
   return z.string().transform((raw, ctx) => {
     const m = /^\s*(\d+(?:\.\d+)?)\s*([a-z]*)\s*$/i.exec(raw);
     const factor = m ? units[m[2]!.toLowerCase()] : undefined;
@@ -45,9 +45,17 @@ function withUnit(units: Record<string, number>, what: string, example: string) 
       ctx.addIssue({ code: 'custom', message: `expected a positive ${what} such as ${example}` });
       return z.NEVER;
     }
-    return Math.round(Number(m[1]) * factor);
+    const value = Math.round(Number(m[1]) * factor);
+    if (max && value > max.value) {
+      ctx.addIssue({ code: 'custom', message: `expected a ${what} of at most ${max.text}` });
+      return z.NEVER;
+    }
+    return value;
   });
 }
+
+/** Node's timers (and PostgreSQL's statement_timeout) hold at most 2^31 - 1 ms; a longer one fires at once. */
+const MAX_DURATION = { value: 2 ** 31 - 1, text: '596h (about 24 days)' };
 
 /** Builders for option specs. */
 export const opt = {
@@ -75,7 +83,7 @@ export const opt = {
     return { kind: 'bytes', description, schema: withUnit(UNITS_BYTES, 'size', '1048576, 512kb or 4mb'), placeholder: 'SIZE', ...extra } as OptionSpec<number> & { default: number };
   },
   duration(description: string, extra: Extra & { default: number }) {
-    return { kind: 'duration', description, schema: withUnit(UNITS_MS, 'duration', '30s, 500ms or 2m (a bare number is seconds)'), placeholder: 'DURATION', ...extra } as OptionSpec<number> & { default: number };
+    return { kind: 'duration', description, schema: withUnit(UNITS_MS, 'duration', '30s, 500ms or 2m (a bare number is seconds)', MAX_DURATION), placeholder: 'DURATION', ...extra } as OptionSpec<number> & { default: number };
   },
   list(description: string, extra: Extra = {}) {
     const schema = z.string().transform((raw) => raw.split(',').map((s) => s.trim()).filter(Boolean));

@@ -639,6 +639,19 @@ describe.each([
     await expectFails(sql, READ_ONLY_TX, 'denied');
   });
 
+  it('fails closed: when a step before the statement fails, the server skips the statement', async () => {
+    // A timeout PostgreSQL refuses (beyond 2^31 - 1 ms) makes SET LOCAL statement_timeout fail;
+    // the error reported is that one, not the statement's own (division by zero).
+    const err = await run("SELECT 1/0 AS never_ran, set_config('application_name', 'ran', false)", { timeoutMs: 3e9 }).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(err).toBeInstanceOf(ConnectorError);
+    expect((err as ConnectorError).message).toMatch(/statement_timeout/);
+    expect((err as ConnectorError).message).not.toMatch(/division by zero/);
+    await expectHealthy('a failed SET LOCAL before the statement');
+  });
+
   it('statement_timeout (SET LOCAL) ends SELECT pg_sleep(5) at ~0.3 s, on the server too', async () => {
     const started = performance.now();
     await expect(run('SELECT pg_sleep(5) AS timeout_marker', { timeoutMs: 300 })).rejects.toMatchObject({ code: 'timeout', message: expect.stringMatching(/ran past its time limit/) });
