@@ -705,6 +705,13 @@ describe.each([
     await expect(running).rejects.toBe(reason);
     await expect.poll(() => activeQueries(role(), marker), { timeout: 1_000, interval: 20 }).toBe(0);
     expect(performance.now() - abortedAt).toBeLessThan(1_500);
+    // The aborted call's connection is not pooled again (a cancel still on its way could hit
+    // the next statement on that backend): the next call runs on a new, clean one.
+    const { pid, ...state } = await rawState(pool);
+    const { pid: abortedPid, ...cleanState } = clean;
+    expect(pid).not.toBe(abortedPid);
+    expect(state).toEqual(cleanState);
+    clean = { ...clean, pid };
     await expectHealthy('an aborted pg_sleep(10)');
   });
 });

@@ -96,6 +96,9 @@ export async function runReadOnly(pool: pg.Pool, sql: string, params: unknown[],
     throw mapError(err, signal);
   } finally {
     signal.removeEventListener('abort', cancel);
+    // A cancel may still be on its way (it connects first): were the connection pooled again,
+    // it could hit the next call's statement on the same backend.
+    if (signal.aborted) healthy = false;
     // Anything but "idle, outside a transaction" is not handed to the next call.
     const txStatus = (client as unknown as { _txStatus?: string | null })._txStatus;
     if (txStatus !== undefined && txStatus !== null && txStatus !== 'I') healthy = false;
