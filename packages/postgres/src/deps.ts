@@ -1,10 +1,13 @@
 import { ConnectorError, toolsFor, type Logger } from '@org/mcp-core';
 import type pg from 'pg';
 import { connectionUrl, type PostgresConfig } from './config.js';
-import { createPool } from './pg/connection.js';
-import { ConnectionLost, connectError, runReadOnly, type CountedResult, type ReadLimits } from './pg/execute.js';
+import type { CountedResult, ReadLimits } from './pg/execute.js';
 import { inspectRole, privilegedRefusal } from './pg/role.js';
 import { classifySql, loadParser, type SqlRelation, type SqlVerdict } from './sql/guard.js';
+
+type Driver = typeof import('./pg/driver.js');
+let driverLoading: Promise<Driver> | undefined;
+const loadDriver = () => (driverLoading ??= import('./pg/driver.js'));
 
 /** Statements whose verdicts are remembered (least recently used first out). */
 const VERDICT_CACHE = 500;
@@ -15,6 +18,7 @@ const VERDICT_CACHE = 500;
  */
 export class PostgresDeps {
   private pool?: pg.Pool;
+  private driver?: Driver;
   private ready?: Promise<void>;
   private readonly verdicts = new Map<string, SqlVerdict>();
 
@@ -33,10 +37,11 @@ export class PostgresDeps {
 
   private start(): Promise<void> {
     return (this.ready ??= (async () => {
-      await loadParser();
+      const [driver] = await Promise.all([loadDriver(), loadParser()]);
+      this.driver = driver;
       this.pool ??= this.newPool(); // kept when a failed start is retried
       const client = await this.pool.connect().catch((err: unknown) => {
-        throw connectError(err);
+        throw driver.connectError(err);
       });
       try {
         const report = await inspectRole(client);
@@ -92,7 +97,7 @@ export class PostgresDeps {
   }
 
   private newPool(): pg.Pool {
-    const pool = createPool(this.config, connectionUrl(this.config));
+    const pool = this.driver!.createPool(this.config, connectionUrl(this.config));
     pool.on('error', (err) => this.log.warn('idle PostgreSQL connection failed', { error: err.message }));
     return pool;
   }
@@ -105,6 +110,7 @@ export class PostgresDeps {
    */
   private async run(sql: string, params: unknown[], limits: ReadLimits, signal: AbortSignal): Promise<CountedResult> {
     const pool = this.pool!;
+    const { runReadOnly, ConnectionLost } = this.driver!;
     try {
       return await runReadOnly(pool, sql, params, limits, signal);
     } catch (err) {

@@ -28,7 +28,6 @@
  *
  * Usage: `await loadParser()` once at start-up, then `classifySql(sql, opts)` (synchronous).
  */
-import { loadModule, parseSync } from 'libpg-query';
 
 // ---------------------------------------------------------------------------------------
 // Reviewed data: what is refused. Names are compared in lower case, after the parser has
@@ -278,14 +277,16 @@ export interface ClassifyOptions {
 // Parser loading
 // ---------------------------------------------------------------------------------------
 
-let parserReady = false;
+/** The parser, once loaded (imported on first use: a session that runs no SQL never pays for it). */
+let parseSync: ((sql: string) => unknown) | undefined;
 let parserLoading: Promise<void> | undefined;
 
 /** Loads the WASM parser. Idempotent; await it once before calling {@link classifySql}. */
 export function loadParser(): Promise<void> {
-  parserLoading ??= loadModule().then(
-    () => {
-      parserReady = true;
+  parserLoading ??= import('libpg-query').then(
+    async (lib) => {
+      await lib.loadModule();
+      parseSync = lib.parseSync;
     },
     (err: unknown) => {
       parserLoading = undefined; // allow a retry
@@ -350,7 +351,7 @@ export function classifySql(sql: string, opts: ClassifyOptions = {}): SqlVerdict
       position: sql.indexOf('\0'),
     };
   }
-  if (!parserReady) throw new Error('classifySql: the SQL parser is not loaded; await loadParser() first');
+  if (!parseSync) throw new Error('classifySql: the SQL parser is not loaded; await loadParser() first');
 
   let stmts: Array<{ stmt?: Node; stmt_location?: number }>;
   try {
