@@ -433,6 +433,20 @@ export async function withClient<T>(url: string, fn: (client: pg.Client) => Prom
   }
 }
 
+/**
+ * Backends other than the asking one whose query text contains `marker` (the one running now,
+ * or the last one of an idle session); with `active`, only those running it now.
+ */
+export function backendsWith(url: string, marker: string, opts: { active?: boolean } = {}): Promise<number> {
+  return withClient(url, async (client) => {
+    const { rows } = await client.query<{ n: number }>(
+      `SELECT count(*)::int AS n FROM pg_stat_activity WHERE position($1 IN query) > 0 AND pid <> pg_backend_pid()${opts.active ? " AND state = 'active'" : ''}`,
+      [marker],
+    );
+    return rows[0]!.n;
+  });
+}
+
 async function probe(url: string): Promise<string> {
   return withClient(url, async (client) => {
     const { rows } = await client.query<{ v: string }>("SELECT current_setting('server_version') AS v");

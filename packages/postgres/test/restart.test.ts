@@ -7,7 +7,7 @@ import { connectInProcess, textOf } from '@org/mcp-core/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PostgresDeps } from '../src/deps.js';
 import { connector } from '../src/server.js';
-import { createRole, startPostgres, stopPostgres, withClient, type PgServer, type TestRole } from './pg-server.js';
+import { backendsWith, createRole, startPostgres, stopPostgres, withClient, type PgServer, type TestRole } from './pg-server.js';
 
 type Session = Awaited<ReturnType<typeof connectInProcess>>;
 
@@ -31,11 +31,20 @@ async function fillPool(s: Session, n: number) {
   for (const r of calls) expect(r.isError, textOf(r)).toBeFalsy();
 }
 
+/** A session with a pool of `poolSize` connections, all open and idle when `fn` starts. */
+async function withSession(poolSize: number, fn: (s: Session) => Promise<void>) {
+  const s = await connectInProcess(connector, [reader.url, '--pool-size', String(poolSize)]);
+  try {
+    await fillPool(s, poolSize);
+    await fn(s);
+  } finally {
+    await s.close();
+  }
+}
+
 describe('the database restarts mid-session', () => {
   it('while the server is down, calls fail with a clear error; once it is back, the very next call answers', async () => {
-    const s = await connectInProcess(connector, [reader.url, '--pool-size', '3']);
-    try {
-      await fillPool(s, 3);
+    await withSession(3, async (s) => {
       await server.pause();
       for (let i = 0; i < 3; i++) {
         const r = await count(s);
@@ -50,15 +59,11 @@ describe('the database restarts mid-session', () => {
       const audit = s.audit().filter((e) => e.tool === 'query');
       expect(audit.map((e) => e.outcome)).toEqual(['ok', 'ok', 'ok', 'error', 'error', 'error', 'ok', 'ok', 'ok', 'ok']);
       expect(audit.filter((e) => e.outcome === 'error').every((e) => e.errorCode === 'unavailable')).toBe(true);
-    } finally {
-      await s.close();
-    }
+    });
   });
 
   it('a restart between two calls is not seen: the dead pooled connections are replaced', async () => {
-    const s = await connectInProcess(connector, [reader.url, '--pool-size', '3']);
-    try {
-      await fillPool(s, 3);
+    await withSession(3, async (s) => {
       await server.pause();
       await server.resume();
       for (let i = 0; i < 5; i++) {
@@ -67,23 +72,14 @@ describe('the database restarts mid-session', () => {
         expect(r.structuredContent).toMatchObject({ rows: [[100]] });
       }
       await fillPool(s, 3);
-    } finally {
-      await s.close();
-    }
+    });
   });
 
   it('a statement running when the server stops fails with "connection lost", and is not retried', async () => {
-    const s = await connectInProcess(connector, [reader.url, '--pool-size', '2']);
-    try {
-      await fillPool(s, 2);
+    await withSession(2, async (s) => {
       const marker = 'restart_marker';
       const running = s.call('query', { sql: `SELECT count(*) AS ${marker} FROM generate_series(1, 10000000000)` });
-      await expect
-        .poll(
-          () => withClient(server.url, async (c) => (await c.query("SELECT count(*)::int AS n FROM pg_stat_activity WHERE state = 'active' AND query LIKE $1", [`%${marker}%`])).rows[0].n),
-          { timeout: 5_000, interval: 20 },
-        )
-        .toBe(1);
+      await expect.poll(() => backendsWith(server.url, marker, { active: true }), { timeout: 5_000, interval: 20 }).toBe(1);
       await server.pause();
       const r = await running;
       expect(r.isError).toBe(true);
@@ -93,11 +89,8 @@ describe('the database restarts mid-session', () => {
       expect(back.isError, textOf(back)).toBeFalsy();
       expect(s.logs().some((l) => l.msg === 'the PostgreSQL connection was lost; reconnecting')).toBe(true);
       // Not retried: the statement ran once, and it is not running now.
-      const again = await withClient(server.url, async (c) => (await c.query("SELECT count(*)::int AS n FROM pg_stat_activity WHERE query LIKE $1 AND pid <> pg_backend_pid()", [`%${marker}%`])).rows[0].n);
-      expect(again).toBe(0);
-    } finally {
-      await s.close();
-    }
+      expect(await backendsWith(server.url, marker)).toBe(0);
+    });
   });
 });
 

@@ -1,7 +1,7 @@
 import { connectInProcess, textOf } from '@org/mcp-core/testing';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { connector } from '../src/server.js';
-import { createDatabase, createRole, withClient, type TestDatabase, type TestRole } from './pg-server.js';
+import { backendsWith, createDatabase, createRole, withClient, type TestDatabase, type TestRole } from './pg-server.js';
 
 const pg = inject('pg');
 type Session = Awaited<ReturnType<typeof connectInProcess>>;
@@ -112,7 +112,7 @@ describe('as a least-privilege role', () => {
     expect(r.isError).toBe(true);
     expect(textOf(r)).toMatch(/did not finish within 1s|time limit/);
     expect(performance.now() - started).toBeLessThan(3000);
-    await expect.poll(async () => withClient(pg.adminUrl, async (c) => (await c.query("SELECT count(*)::int AS n FROM pg_stat_activity WHERE query LIKE '%generate_series(1, 10000000000)%' AND state = 'active' AND pid <> pg_backend_pid()")).rows[0].n), { timeout: 3000 }).toBe(0);
+    await expect.poll(() => backendsWith(pg.adminUrl, 'generate_series(1, 10000000000)', { active: true }), { timeout: 3000 }).toBe(0);
     expect((await s.call('query', { sql: 'SELECT 1 AS one' })).structuredContent).toMatchObject({ rows: [[1]] });
   });
 
@@ -203,7 +203,7 @@ describe('the byte cap on wide rows', () => {
       // Generous: reading the 16 GB takes over 20 s here; stopping takes well under a second.
       expect(elapsed).toBeLessThan(8_000);
       await expect
-        .poll(() => withClient(pg.adminUrl, async (c) => (await c.query("SELECT count(*)::int AS n FROM pg_stat_activity WHERE query LIKE $1 AND pid <> pg_backend_pid()", [`%${marker}%`])).rows[0].n), { timeout: 5_000 })
+        .poll(() => backendsWith(pg.adminUrl, marker), { timeout: 5_000 })
         .toBe(0);
       expect((await s.call('query', { sql: 'SELECT 1 AS one' })).structuredContent).toMatchObject({ rows: [[1]] });
       expect(s.audit().at(-2)).toMatchObject({ outcome: 'ok', rows: 2, truncated: true });

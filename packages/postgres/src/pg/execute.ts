@@ -25,6 +25,8 @@ export interface ReadLimits {
   pinSearchPath: boolean;
 }
 
+const LOST = ['The connection to PostgreSQL was lost.', 'Try again; the next call reconnects.'] as const;
+
 /**
  * The connection to PostgreSQL failed under a call (a socket error, or the server ending the
  * session with FATAL, as on a restart). `stale` says the connection was already dead when the
@@ -32,9 +34,10 @@ export interface ReadLimits {
  */
 export class ConnectionLost extends ConnectorError {
   constructor(readonly stale: boolean) {
-    super('unavailable', 'The connection to PostgreSQL was lost.', 'Try again; the next call reconnects.');
+    super('unavailable', ...LOST);
   }
 }
+
 
 /**
  * Runs one statement that layer 1 (the parser guard) already accepted, under layers 2 and 3,
@@ -110,8 +113,11 @@ export async function runReadOnly(pool: pg.Pool, sql: string, params: unknown[],
 const used = new WeakSet<pg.PoolClient>();
 const ignore = () => undefined;
 
-/** After a failed statement: end the aborted transaction and drop what could outlive it. */
-const RECOVER = 'ROLLBACK; SELECT pg_advisory_unlock_all(); DEALLOCATE ALL';
+/** End the transaction and drop what could outlive it (advisory locks, prepared statements). */
+const CLEANUP_STATEMENTS = ['ROLLBACK', 'SELECT pg_advisory_unlock_all()', 'DEALLOCATE ALL'];
+
+/** After a failed statement, when the server skipped the pipeline's own cleanup: one simple query. */
+const RECOVER = CLEANUP_STATEMENTS.join('; ');
 
 /** Parse, Bind and Execute of statements of ours, in the unnamed statement and portal. */
 function statementMessages(texts: readonly string[]): Buffer {
@@ -119,7 +125,7 @@ function statementMessages(texts: readonly string[]): Buffer {
 }
 
 /** After the caller's statement, then the Sync that ends the pipeline. */
-const CLEANUP = Buffer.concat([statementMessages(['ROLLBACK', 'SELECT pg_advisory_unlock_all()', 'DEALLOCATE ALL']), serialize.sync()]);
+const CLEANUP = Buffer.concat([statementMessages(CLEANUP_STATEMENTS), serialize.sync()]);
 
 /**
  * Before the caller's statement: our own text (integers we format, nothing from the caller),
@@ -376,8 +382,6 @@ function mapError(err: unknown, signal: AbortSignal): unknown {
     }
   }
   const code = (err as NodeJS.ErrnoException | undefined)?.code;
-  if (code === 'ECONNRESET' || code === 'ECONNREFUSED' || code === 'EPIPE' || /terminat|Connection/i.test((err as Error)?.message ?? '')) {
-    return new ConnectorError('unavailable', 'The connection to PostgreSQL was lost.', 'Try again; the next call reconnects.');
-  }
+  if (code === 'ECONNRESET' || code === 'ECONNREFUSED' || code === 'EPIPE' || /terminat|Connection/i.test((err as Error)?.message ?? '')) return new ConnectionLost(false);
   return err;
 }
