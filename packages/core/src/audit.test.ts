@@ -113,7 +113,7 @@ describe('--audit-log FILE', () => {
         title: 'Query',
         description: 'Runs a query.',
         input: z.object({ sql: z.string(), token: z.string().optional() }),
-        annotations: { readOnlyHint: true },
+        kind: 'read',
         handler: ({ sql }) => ({ text: sql, rows: 1 }),
       }),
     ],

@@ -9,13 +9,34 @@ export interface AuditEvent {
   principal: string;
   arguments: unknown;
   /** `allow`, or why the call was refused before its handler ran. */
-  decision: 'allow' | 'deny:disabled' | 'deny:unknown_tool' | 'deny:invalid_arguments';
+  decision:
+    | 'allow'
+    | 'deny:disabled'
+    | 'deny:unknown_tool'
+    | 'deny:invalid_arguments'
+    | 'deny:rate_limited'
+    /** A destructive call without confirmation: a token was issued for the user to approve. */
+    | 'deny:needs_confirmation'
+    | 'deny:invalid_token'
+    | 'deny:user_declined'
+    | 'deny:user_cancelled'
+    | 'deny:confirmation_failed';
+  /** How a destructive call was confirmed before it ran. */
+  confirmation?: 'elicit' | 'token';
   outcome: 'ok' | 'error' | 'denied' | 'timeout' | 'cancelled';
   errorCode?: string;
   durationMs: number;
   rows?: number;
   bytes: number;
   truncated: boolean;
+  /**
+   * Masking rules that fired in the result and the recorded arguments, with how often: PII kinds
+   * (`email`, `card`, `secret`…) and field rules (`mask:email`, `hash:customer_id`, `drop:ssn`).
+   * Never the values.
+   */
+  masked?: Record<string, number>;
+  /** Invisible or bidi-control characters removed from backend content. */
+  hiddenCharacters?: number;
 }
 
 /** Words that mark a key as secret, matched on the key's words (`dbPassword`, `access_token`, `X-Api-Key`). */

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { defineConnector, defineTool } from './define.js';
 import { ConfigError, ConnectorError } from './errors.js';
 
-const tool = (name: string) => ({ name, title: name, description: '.', input: z.object({}), annotations: { readOnlyHint: true }, handler: () => ({ text: '' }) });
+const tool = (name: string) => ({ name, title: name, description: '.', input: z.object({}), kind: 'read' as const, handler: () => ({ text: '' }) });
 
 describe('defineTool', () => {
   it('accepts snake_case names and refuses others', () => {

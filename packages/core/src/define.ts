@@ -4,15 +4,23 @@ import type { ConfigOf, OptionSpecs } from './options.js';
 import type { CoreConfig } from './core-options.js';
 
 /**
- * What a handler may declare about a tool. `readOnlyHint` is required: the policy hides
- * every tool that is not read-only unless writes are enabled, so a write tool cannot slip
- * into a read-only server by omission.
+ * What a tool does to its backend, declared once; everything else follows from it: the MCP
+ * annotations, whether --allow-write is needed, which rate limit applies, and whether the user
+ * confirms the call first.
+ * - `read`: changes nothing (readOnlyHint).
+ * - `write`: adds or changes data but destroys nothing (e.g. CREATE TABLE, posting a message);
+ *   hidden unless --allow-write.
+ * - `destructive`: may overwrite or delete data (UPDATE, DELETE, closing an issue); hidden unless
+ *   --allow-write, and confirmed by the user before it runs (--confirm).
  */
+export type ToolKind = 'read' | 'write' | 'destructive';
+
+/** The MCP tool annotations, as the core derives them from a tool's kind (see toolAnnotations). */
 export interface ToolAnnotations {
   readOnlyHint: boolean;
-  destructiveHint?: boolean;
-  idempotentHint?: boolean;
-  openWorldHint?: boolean;
+  destructiveHint: boolean;
+  idempotentHint: boolean;
+  openWorldHint: boolean;
 }
 
 /** What a handler gets besides its validated input. */
@@ -29,9 +37,25 @@ export interface ToolContext<Deps, Config = unknown> {
   resourcesChanged(): void;
 }
 
-/** A handler's answer: text for the model, and data matching the tool's output schema. */
+/** Renders the cleaned data as text (a method type, so a tool's renderer fits the generic pipeline). */
+type RenderText<Out> = { render(structured: Out): string }['render'];
+
+/**
+ * A handler's answer. `text` and `structured` carry what the backend returned: the pipeline
+ * cleans every string in them of invisible and bidirectional-control characters, masks personal
+ * data and secrets (--pii-mode, --mask-columns …), and fences the text between per-call random
+ * markers as data, not instructions. `note` is the connector's own words (row counts, what to do
+ * next) and goes after the fence; never put backend strings into it.
+ */
 export interface ToolOutput<Out> {
-  text: string;
+  /**
+   * Backend content for the model. A function is called with `structured` once it has been
+   * cleaned and masked, so a text rendered from it (a table) shows the masked values and leaves
+   * dropped columns out; prefer it whenever the text is a rendering of the data.
+   */
+  text?: string | RenderText<Out>;
+  /** The connector's own words, shown after the fenced data. */
+  note?: string;
   structured?: Out;
   /** Rows (or items) returned, for the audit event. */
   rows?: number;
@@ -52,15 +76,30 @@ export interface ToolDefinition<In extends z.ZodObject = z.ZodObject, Out = unkn
   description: string;
   input: In;
   output?: z.ZodType<Out>;
-  annotations: ToolAnnotations;
+  kind: ToolKind;
+  /** Calling it twice with the same input has no further effect (default: true for reads, false otherwise). */
+  idempotent?: boolean;
+  /** Reaches beyond the connector's own backend (default: the connector's `openWorld`). */
+  openWorld?: boolean;
+  /**
+   * For destructive tools: what the call would do, in a sentence or a short block the user reads
+   * before agreeing (e.g. the statement and how many rows it would change). Default: the tool name
+   * and its arguments.
+   */
+  preview?(input: z.output<In>, ctx: ToolContext<Deps, Config>): Promise<string> | string;
   handler(input: z.output<In>, ctx: ToolContext<Deps, Config>): Promise<ToolOutput<Out>> | ToolOutput<Out>;
 }
+
+/** The argument a destructive tool gets for the token path of --confirm. */
+export const CONFIRMATION_TOKEN = 'confirmation_token';
 
 /** Declares a tool; the identity function that gives the handler its types. */
 export function defineTool<In extends z.ZodObject, Out = never, Deps = any, Config = any>(
   def: ToolDefinition<In, Out, Deps, Config>,
 ): ToolDefinition<In, Out, Deps, Config> {
   if (!/^[a-z][a-z0-9_]*$/.test(def.name)) throw new Error(`Tool name "${def.name}" must be snake_case`);
+  if (!['read', 'write', 'destructive'].includes(def.kind)) throw new Error(`Tool ${def.name}: kind must be read, write or destructive`);
+  if (def.kind === 'destructive' && CONFIRMATION_TOKEN in def.input.shape) throw new Error(`Tool ${def.name}: the argument ${CONFIRMATION_TOKEN} is the core's`);
   return def;
 }
 
@@ -124,6 +163,8 @@ export interface ConnectorDefinition<S extends OptionSpecs = OptionSpecs, Deps e
   title: string;
   /** From the package's package.json, never a literal. */
   version: string;
+  /** Its tools reach systems beyond one database (GitHub, Slack): the default openWorldHint. */
+  openWorld?: boolean;
   /** Sent to the client at initialize: how the tools fit together. */
   instructions?: string;
   options: S;

@@ -1,19 +1,18 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { coreOptions } from './core-options.js';
-import { defineTool } from './define.js';
+import { defineTool, type ToolKind } from './define.js';
 import { optionsMarkdown, toolsMarkdown } from './docs.js';
 import { opt } from './options.js';
 
-const t = (name: string, description: string, annotations: { readOnlyHint: boolean; destructiveHint?: boolean }, input = z.object({})) =>
-  defineTool({ name, title: name, description, input, annotations, handler: () => ({ text: '' }) });
+const t = (name: string, description: string, kind: ToolKind, input = z.object({})) => defineTool({ name, title: name, description, input, kind, handler: () => ({ text: '' }) });
 
 describe('toolsMarkdown', () => {
   it('renders one row per tool: name, kind, arguments and the first sentence', () => {
     const md = toolsMarkdown([
-      t('read_query', 'Runs a query. Results are capped.', { readOnlyHint: true }, z.object({ sql: z.string(), params: z.array(z.string()).optional() })),
-      t('append_note', 'Appends a note (a | b).\nMore text.', { readOnlyHint: false, destructiveHint: false }, z.object({ text: z.string() })),
-      t('write_query', 'Changes data. Careful.', { readOnlyHint: false }),
+      t('read_query', 'Runs a query. Results are capped.', 'read', z.object({ sql: z.string(), params: z.array(z.string()).optional() })),
+      t('append_note', 'Appends a note (a | b).\nMore text.', 'write', z.object({ text: z.string() })),
+      t('write_query', 'Changes data. Careful.', 'destructive'),
     ]);
     expect(md).toBe(
       [
@@ -21,7 +20,7 @@ describe('toolsMarkdown', () => {
         '| --- | --- | --- | --- |',
         '| `read_query` | read | `sql`, `params` | Runs a query. |',
         '| `append_note` | write | `text` | Appends a note (a \\| b). |',
-        '| `write_query` | write (destructive) | — | Changes data. |',
+        '| `write_query` | destructive (confirmed) | — | Changes data. |',
       ].join('\n'),
     );
   });

@@ -8,6 +8,8 @@ export {
   definePrompt,
   type ToolDefinition,
   type ToolAnnotations,
+  type ToolKind,
+  CONFIRMATION_TOKEN,
   type ToolContext,
   type ToolOutput,
   type ResourceDefinition,
@@ -20,9 +22,13 @@ export {
 } from './define.js';
 export { createLogger, fileSink, memorySink, stderrSink, jsonSafe, type Logger, type LogLevel, type Sink } from './log.js';
 export { redact, type AuditEvent } from './audit.js';
-export { toolPolicy, type ToolPolicy } from './policy.js';
+export { toolPolicy, toolAnnotations, type ToolPolicy } from './policy.js';
+export { Protector, MASKED, type ProtectStats, type FieldRules } from './protect.js';
+export { cleanText, fence, showHidden } from './untrusted.js';
+export { RateLimiter, parseRate, type Rate } from './rate-limit.js';
+export { ConfirmationTokens, TOKEN_TTL_MS } from './confirm.js';
 export { runToolCall } from './pipeline.js';
 export { loadConfig, createRuntime, buildServer, type ConnectorRuntime, type FullConfig } from './server.js';
 export { runStdio } from './stdio.js';
-export { renderTable, renderRows, estimateRowBytes, type RowsResult } from './render.js';
+export { renderTable, rowsText, rowsNote, estimateRowBytes, type RowsResult } from './render.js';
 export { toolsMarkdown, optionsMarkdown } from './docs.js';

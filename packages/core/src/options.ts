@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { ConfigError } from './errors.js';
+import { parseRate, type Rate } from './rate-limit.js';
 
 /**
  * Options are data: each one is a flag (`--max-rows`) and an environment variable
@@ -7,7 +8,7 @@ import { ConfigError } from './errors.js';
  * connector. A flag beats its variable, which beats the default.
  */
 export interface OptionSpec<T> {
-  readonly kind: 'string' | 'boolean' | 'integer' | 'bytes' | 'duration' | 'list' | 'enum';
+  readonly kind: 'string' | 'boolean' | 'integer' | 'bytes' | 'duration' | 'list' | 'enum' | 'rate';
   readonly description: string;
   /** Parsed from the raw flag or variable text; returns an error message for bad input. */
   readonly schema: z.ZodType<T, string>;
@@ -85,9 +86,30 @@ export const opt = {
   duration(description: string, extra: Extra & { default: number }) {
     return { kind: 'duration', description, schema: withUnit(UNITS_MS, 'duration', '30s, 500ms or 2m (a bare number is seconds)', MAX_DURATION), placeholder: 'DURATION', ...extra } as OptionSpec<number> & { default: number };
   },
-  list(description: string, extra: Extra = {}) {
-    const schema = z.string().transform((raw) => raw.split(',').map((s) => s.trim()).filter(Boolean));
-    return { kind: 'list', description, schema, placeholder: 'A,B', ...extra } as OptionSpec<string[]>;
+  list<D extends string[] | undefined = undefined>(description: string, extra: Extra & { default?: D; item?: { pattern: RegExp; message: string } } = {}) {
+    const { item, ...rest } = extra;
+    const schema = z.string().transform((raw, ctx) => {
+      const items = raw.split(',').map((s) => s.trim()).filter(Boolean);
+      const bad = item && items.find((s) => !item.pattern.test(s));
+      if (bad !== undefined && bad !== '' && item) {
+        ctx.addIssue({ code: 'custom', message: `${item.message} (not ${JSON.stringify(bad)})` });
+        return z.NEVER;
+      }
+      return items;
+    });
+    return { kind: 'list', description, schema, placeholder: 'A,B', ...rest } as OptionSpec<string[]> & (D extends string[] ? { default: D } : unknown);
+  },
+  /** A rate limit such as `60/min`; `off` is none. */
+  rate(description: string, extra: Extra & { default: Rate | null }) {
+    const schema = z.string().transform((raw, ctx) => {
+      const r = parseRate(raw);
+      if (typeof r === 'string') {
+        ctx.addIssue({ code: 'custom', message: r });
+        return z.NEVER;
+      }
+      return r;
+    });
+    return { kind: 'rate', description, schema, placeholder: 'N/PERIOD', ...extra } as OptionSpec<Rate | null> & { default: Rate | null };
   },
   enum<const C extends readonly [string, ...string[]]>(choices: C, description: string, extra: Extra & { default: C[number] }) {
     const schema = z.string().transform((s) => s.trim().toLowerCase()).pipe(z.enum(choices, { error: `expected one of ${choices.join(', ')}` }));
@@ -172,6 +194,7 @@ export function optionsHelp(specs: OptionSpecs): string {
 export function formatDefault(s: OptionSpec<unknown>): string {
   const v = s.default;
   if (s.kind === 'duration' && typeof v === 'number') return v % 1000 === 0 ? `${v / 1000}s` : `${v}ms`;
+  if (s.kind === 'rate') return v ? (v as Rate).text : 'off';
   if (s.kind === 'bytes' && typeof v === 'number') return v % 1024 ** 2 === 0 ? `${v / 1024 ** 2}mb` : v % 1024 === 0 ? `${v / 1024}kb` : String(v);
   return Array.isArray(v) ? v.join(',') : String(v);
 }

@@ -5,7 +5,7 @@ import { z } from 'zod';
 import type { AuditEvent } from './audit.js';
 import { defineConnector, defineTool, type ToolContext, type ToolOutput } from './define.js';
 import { ConnectorError } from './errors.js';
-import { connectInProcess, textOf, type TestSession } from './testing.js';
+import { connectInProcess, dataOf, textOf, type TestSession } from './testing.js';
 
 /** A promise with its resolve function outside, to sequence a handler and a test. */
 function deferred<T = void>() {
@@ -24,7 +24,7 @@ const echo = defineTool({
   description: 'Echoes a message.',
   input: z.object({ message: z.string(), count: z.number().int().min(1).optional() }),
   output: z.object({ message: z.string(), count: z.number() }),
-  annotations: { readOnlyHint: true },
+  kind: 'read',
   handler: ({ message, count = 1 }, ctx) => {
     lastCtx = ctx as ToolContext<unknown>;
     return { text: message.repeat(count), structured: { message, count }, rows: count, truncated: count > 2 };
@@ -36,7 +36,7 @@ const slowTool = defineTool({
   title: 'Slow',
   description: 'Waits until its signal fires, then finishes a little later.',
   input: z.object({}),
-  annotations: { readOnlyHint: true },
+  kind: 'read',
   handler: (_in, ctx) =>
     new Promise<ToolOutput<never>>((resolve) => {
       slow.signal = ctx.signal;
@@ -55,7 +55,7 @@ const stuck = defineTool({
   title: 'Stuck',
   description: 'Never finishes and ignores its signal.',
   input: z.object({}),
-  annotations: { readOnlyHint: true },
+  kind: 'read',
   handler: () => new Promise<ToolOutput<never>>(() => {}),
 });
 
@@ -64,7 +64,7 @@ const failKnown = defineTool({
   title: 'Fail known',
   description: 'Throws a ConnectorError.',
   input: z.object({}),
-  annotations: { readOnlyHint: true },
+  kind: 'read',
   handler: () => {
     throw new ConnectorError('not_found', 'No such widget: w1.', 'Call list_widgets for the names.');
   },
@@ -75,7 +75,7 @@ const failUnknown = defineTool({
   title: 'Fail unknown',
   description: 'Throws a plain Error.',
   input: z.object({}),
-  annotations: { readOnlyHint: true },
+  kind: 'read',
   handler: async () => {
     await Promise.resolve();
     throw new Error('connection string postgres://u@db/internal refused');
@@ -87,7 +87,7 @@ const big = defineTool({
   title: 'Big',
   description: 'Returns n characters of text and optionally as much structured data.',
   input: z.object({ n: z.number().int(), char: z.string().default('x'), structured: z.boolean().default(false), counted: z.number().int().optional() }),
-  annotations: { readOnlyHint: true },
+  kind: 'read',
   handler: ({ n, char, structured, counted }) =>
     structured ? { text: 'ok', structured: { data: char.repeat(n) }, ...(counted === undefined ? {} : { structuredBytes: counted }) } : { text: char.repeat(n) },
 });
@@ -97,7 +97,7 @@ const hugeInt = defineTool({
   title: 'Huge integer',
   description: 'Returns a BigInt in its structured data.',
   input: z.object({}),
-  annotations: { readOnlyHint: true },
+  kind: 'read',
   handler: () => ({ text: '18446744073709551616', structured: { n: 2n ** 64n } }),
 });
 
@@ -106,7 +106,7 @@ const login = defineTool({
   title: 'Login',
   description: 'Takes secrets as arguments.',
   input: z.object({ user: z.string(), password: z.string(), options: z.object({ apiKey: z.string(), note: z.string() }) }),
-  annotations: { readOnlyHint: true },
+  kind: 'read',
   handler: ({ user }) => ({ text: `hello ${user}` }),
 });
 
@@ -115,7 +115,7 @@ const dropTable = defineTool({
   title: 'Drop table',
   description: 'Drops a table.',
   input: z.object({ table: z.string() }),
-  annotations: { readOnlyHint: false },
+  kind: 'destructive',
   handler: ({ table }) => ({ text: `dropped ${table}` }),
 });
 
@@ -170,24 +170,24 @@ describe('a successful call', () => {
     const s = await connect();
     const [r, events] = await callAudited(s, 'echo', { message: 'ab', count: 3 });
     expect(r.isError).toBeFalsy();
-    expect(textOf(r)).toBe('ababab');
+    expect(dataOf(r)).toBe('ababab');
     expect(r.structuredContent).toEqual({ message: 'ab', count: 3 });
     expect(events).toHaveLength(1);
     const e = events[0]!;
     expectWellFormed(e, 'echo');
     expect(e).toMatchObject({ decision: 'allow', outcome: 'ok', arguments: { message: 'ab', count: 3 }, rows: 3, truncated: true });
     expect(e.errorCode).toBeUndefined();
-    expect(e.bytes).toBe('ababab'.length + JSON.stringify({ message: 'ab', count: 3 }).length);
+    expect(e.bytes).toBe(Buffer.byteLength(textOf(r)) + JSON.stringify({ message: 'ab', count: 3 }).length);
   });
 
   it('leaves rows out of the audit event when the handler does not give them', async () => {
     const s = await connect();
     const [r, events] = await callAudited(s, 'big', { n: 5 });
-    expect(textOf(r)).toBe('xxxxx');
+    expect(dataOf(r)).toBe('xxxxx');
     expect(r.structuredContent).toBeUndefined();
     expect(events).toHaveLength(1);
     expect(events[0]).not.toHaveProperty('rows');
-    expect(events[0]).toMatchObject({ outcome: 'ok', bytes: 5, truncated: false });
+    expect(events[0]).toMatchObject({ outcome: 'ok', bytes: Buffer.byteLength(textOf(r)), truncated: false });
   });
 
   it('sends structuredContent as the JSON it counted: a BigInt becomes a decimal string', async () => {
@@ -196,7 +196,7 @@ describe('a successful call', () => {
     const [r, events] = await callAudited(s, 'huge_int');
     expect(r.structuredContent).toEqual({ n: '18446744073709551616' });
     expect(() => JSON.stringify(r)).not.toThrow();
-    expect(events[0]).toMatchObject({ outcome: 'ok', bytes: 20 + '{"n":"18446744073709551616"}'.length });
+    expect(events[0]).toMatchObject({ outcome: 'ok', bytes: Buffer.byteLength(textOf(r)) + '{"n":"18446744073709551616"}'.length });
   });
 
   it('gives the handler the config, limits and principal, and audits the principal', async () => {
@@ -271,10 +271,10 @@ describe('refused calls', () => {
   });
 
   it('the write tool runs once --allow-write is given', async () => {
-    const s = await connect(['--allow-write']);
+    const s = await connect(['--allow-write', '--confirm', 'off']);
     const [r, events] = await callAudited(s, 'drop_table', { table: 't' });
     expect(r.isError).toBeFalsy();
-    expect(textOf(r)).toBe('dropped t');
+    expect(dataOf(r)).toBe('dropped t');
     expect(events[0]).toMatchObject({ decision: 'allow', outcome: 'ok' });
   });
 });
@@ -377,15 +377,15 @@ describe('the output budget', () => {
     const s = await connect(['--max-bytes', '1kb']);
     const [r, events] = await callAudited(s, 'big', { n: 1024 });
     expect(r.isError).toBeFalsy();
-    expect(textOf(r)).toBe('x'.repeat(1024));
-    expect(events[0]).toMatchObject({ outcome: 'ok', bytes: 1024, truncated: false });
+    expect(dataOf(r)).toBe('x'.repeat(1024));
+    expect(events[0]).toMatchObject({ outcome: 'ok', bytes: Buffer.byteLength(textOf(r)), truncated: false });
   });
 
   it('cuts a longer text-only result at a character boundary and marks it truncated', async () => {
     const s = await connect(['--max-bytes', '1kb']);
     const [r, events] = await callAudited(s, 'big', { n: 5000, char: '€' });
     expect(r.isError).toBeFalsy();
-    const [kept, marker] = textOf(r).split('\n');
+    const [kept, marker] = dataOf(r).split('\n');
     expect(Buffer.byteLength(kept!)).toBeLessThanOrEqual(1024);
     expect(kept).toBe('€'.repeat(341)); // 1023 bytes: the 342nd character would not fit whole
     expect(marker).toBe(`[truncated: ${15000 - 1024} more bytes not shown; narrow the request]`);
@@ -422,7 +422,7 @@ describe('the output budget', () => {
     const s = await connect(['--max-bytes', '1kb']);
     const [ok, okEvents] = await callAudited(s, 'big', { n: 10, structured: true, counted: 4321 });
     expect(ok.structuredContent).toEqual({ data: 'x'.repeat(10) });
-    expect(okEvents[0]).toMatchObject({ outcome: 'ok', bytes: Buffer.byteLength('ok') + 4321 });
+    expect(okEvents[0]).toMatchObject({ outcome: 'ok', bytes: Buffer.byteLength(textOf(ok)) + 4321 });
     const [big, bigEvents] = await callAudited(s, 'big', { n: 10, structured: true, counted: limit + 1 });
     expect(big.isError).toBe(true);
     expect(bigEvents[0]).toMatchObject({ outcome: 'error', errorCode: 'too_large' });
@@ -430,8 +430,8 @@ describe('the output budget', () => {
 
   it('reports the UTF-8 size of structured data in the audit event', async () => {
     const s = await connect();
-    const [, events] = await callAudited(s, 'big', { n: 10, char: '€', structured: true });
-    expect(events[0]!.bytes).toBe(Buffer.byteLength('ok') + Buffer.byteLength(JSON.stringify({ data: '€'.repeat(10) })));
+    const [r, events] = await callAudited(s, 'big', { n: 10, char: '€', structured: true });
+    expect(events[0]!.bytes).toBe(Buffer.byteLength(textOf(r)) + Buffer.byteLength(JSON.stringify({ data: '€'.repeat(10) })));
   });
 });
 
@@ -439,7 +439,7 @@ describe('audit arguments', () => {
   it('are redacted: secret-looking keys at any depth and known secret values', async () => {
     const s = await connect();
     const [r, events] = await callAudited(s, 'login', { user: 'bob s3cr3t-value', password: 'hunter2', options: { apiKey: 'k-123', note: 'uses s3cr3t-value' } });
-    expect(textOf(r)).toBe('hello bob s3cr3t-value');
+    expect(dataOf(r)).toBe('hello bob s3cr3t-value');
     expect(events[0]!.arguments).toEqual({ user: 'bob [REDACTED]', password: '[REDACTED]', options: { apiKey: '[REDACTED]', note: 'uses [REDACTED]' } });
     expect(JSON.stringify(s.audit())).not.toContain('hunter2');
     expect(JSON.stringify(s.audit())).not.toContain('k-123');

@@ -5,11 +5,11 @@ import { ConfigError } from './errors.js';
 import { toolPolicy } from './policy.js';
 import { loadConfig } from './server.js';
 
-const tool = (name: string, readOnlyHint: boolean): ToolDefinition =>
-  defineTool({ name, title: name, description: `${name}.`, input: z.object({}), annotations: { readOnlyHint }, handler: () => ({ text: name }) });
+const tool = (name: string, readOnly: boolean): ToolDefinition =>
+  defineTool({ name, title: name, description: `${name}.`, input: z.object({}), kind: readOnly ? 'read' : 'destructive', handler: () => ({ text: name }) });
 
 const tools = [tool('list_things', true), tool('read_thing', true), tool('write_thing', false), tool('delete_thing', false)];
-const base = { allowWrite: false, tools: undefined, excludeTools: undefined };
+const base = { allowWrite: false, tools: undefined, excludeTools: undefined, confirm: 'off' as const };
 
 function configError(fn: () => unknown): ConfigError {
   try {

@@ -1,6 +1,35 @@
+import { z } from 'zod';
 import type { CoreConfig } from './core-options.js';
-import type { ToolDefinition } from './define.js';
+import { CONFIRMATION_TOKEN, type ToolAnnotations, type ToolDefinition } from './define.js';
 import { ConfigError } from './errors.js';
+
+/**
+ * A tool's MCP annotations, derived from its kind so they cannot drift from what the policy
+ * does with it: only `read` tools are read-only (and run without --allow-write), only
+ * `destructive` ones are destructive (and are confirmed). Idempotence defaults to the kind;
+ * open world to the connector's.
+ */
+export function toolAnnotations(tool: ToolDefinition, connectorOpenWorld = false): ToolAnnotations {
+  return {
+    readOnlyHint: tool.kind === 'read',
+    destructiveHint: tool.kind === 'destructive',
+    idempotentHint: tool.idempotent ?? tool.kind === 'read',
+    openWorldHint: tool.openWorld ?? connectorOpenWorld,
+  };
+}
+
+/** The rate-limit class of a tool: reads, and everything that changes data. */
+export const rateClass = (tool: ToolDefinition): 'read' | 'write' => (tool.kind === 'read' ? 'read' : 'write');
+
+/** Destructive tools take a confirmation token when --confirm is on; the core adds the argument. */
+export function needsConfirmation(tool: ToolDefinition, config: Pick<CoreConfig, 'confirm'>): boolean {
+  return tool.kind === 'destructive' && config.confirm !== 'off';
+}
+
+const tokenArgument = z
+  .string()
+  .optional()
+  .describe('Leave this out. When the call answers that it needs the user\'s confirmation, repeat it with the token it gave, once the user has agreed.');
 
 export interface ToolPolicy {
   /** Tools a client sees and may call, in declaration order. */
@@ -10,11 +39,11 @@ export interface ToolPolicy {
 }
 
 /**
- * Decides which tools are exposed. Write tools are derived from `readOnlyHint`, so a tool that
- * changes data is hidden unless --allow-write, whatever the lists say. Unknown names in
- * --tools / --exclude-tools stop the process at start.
+ * Decides which tools are exposed. A tool whose kind is not `read` is hidden unless
+ * --allow-write, whatever the lists say. Destructive tools get the confirmation_token argument
+ * when --confirm is on. Unknown names in --tools / --exclude-tools stop the process at start.
  */
-export function toolPolicy(tools: readonly ToolDefinition[], config: Pick<CoreConfig, 'allowWrite' | 'tools' | 'excludeTools'>): ToolPolicy {
+export function toolPolicy(tools: readonly ToolDefinition[], config: Pick<CoreConfig, 'allowWrite' | 'tools' | 'excludeTools' | 'confirm'>): ToolPolicy {
   const known = new Set(tools.map((t) => t.name));
   for (const [flag, names] of [['--tools', config.tools], ['--exclude-tools', config.excludeTools]] as const) {
     const unknown = (names ?? []).filter((n) => !known.has(n));
@@ -25,14 +54,14 @@ export function toolPolicy(tools: readonly ToolDefinition[], config: Pick<CoreCo
   const enabled = new Map<string, ToolDefinition>();
   const disabled = new Map<string, string>();
   for (const tool of tools) {
-    if (!tool.annotations.readOnlyHint && !config.allowWrite) {
+    if (tool.kind !== 'read' && !config.allowWrite) {
       disabled.set(tool.name, `Tool ${tool.name} changes data and this server is read-only. The user can restart it with --allow-write (or MCP_ALLOW_WRITE=true) to enable it.`);
     } else if (only && !only.has(tool.name)) {
       disabled.set(tool.name, `Tool ${tool.name} is not enabled on this server (it is not in --tools). Use one of: ${[...only].join(', ')}.`);
     } else if (excluded.has(tool.name)) {
       disabled.set(tool.name, `Tool ${tool.name} is disabled on this server (--exclude-tools).`);
     } else {
-      enabled.set(tool.name, tool);
+      enabled.set(tool.name, needsConfirmation(tool, config) ? { ...tool, input: tool.input.extend({ [CONFIRMATION_TOKEN]: tokenArgument }) } : tool);
     }
   }
   return { enabled, disabled };

@@ -38,14 +38,18 @@ export interface RowsResult {
   totalRows?: number;
 }
 
-/** The text a model reads for a row result: the table, and one line on what was left out. */
-export function renderRows(r: RowsResult, limits: { maxRows: number; maxBytes: number }): string {
+/** The data of a row result as the model reads it: the table, or nothing when there are no columns. */
+export function rowsText(r: Pick<RowsResult, 'columns' | 'rows'>): string {
+  return r.columns.length ? renderTable(r.columns, r.rows) : '';
+}
+
+/** The connector's line under a row result: how many rows, and what was left out. */
+export function rowsNote(r: RowsResult, limits: { maxRows: number; maxBytes: number }): string {
   if (r.columns.length === 0) return 'The statement returned no columns.';
-  const table = renderTable(r.columns, r.rows);
-  if (!r.truncated) return `${table}\n(${r.rowCount} row${r.rowCount === 1 ? '' : 's'})`;
+  if (!r.truncated) return `(${r.rowCount} row${r.rowCount === 1 ? '' : 's'})`;
   const total = r.totalRows === undefined ? 'more' : `${r.totalRows}`;
   const cap = r.rowCount >= limits.maxRows ? `the row limit (${limits.maxRows})` : `the size limit (${limits.maxBytes} bytes)`;
-  return `${table}\n(${r.rowCount} of ${total} rows; cut at ${cap}. Filter, aggregate or add LIMIT/OFFSET to see the rest.)`;
+  return `(${r.rowCount} of ${total} rows; cut at ${cap}. Filter, aggregate or add LIMIT/OFFSET to see the rest.)`;
 }
 
 /**

@@ -3,7 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { defineConnector, definePrompt, defineTool, type ResourceTemplateDefinition } from './define.js';
 import { ConnectorError } from './errors.js';
-import { connectInProcess, textOf, type TestSession } from './testing.js';
+import { connectInProcess, dataOf, textOf, type TestSession } from './testing.js';
 
 interface Deps {
   tables: string[];
@@ -21,7 +21,7 @@ const search = defineTool({
     tags: z.array(z.string()).optional(),
   }),
   output: z.object({ hits: z.array(z.string()) }),
-  annotations: { readOnlyHint: true, openWorldHint: true },
+  kind: 'read', openWorld: true,
   handler: ({ query }) => ({ text: query, structured: { hits: [query] } }),
 });
 
@@ -31,7 +31,7 @@ const plain = defineTool({
   description: 'No output schema.',
   input: z.object({}),
   // A read-only tool cannot be destructive, whatever it says.
-  annotations: { readOnlyHint: true, destructiveHint: true },
+  kind: 'read',
   handler: () => ({ text: 'plain' }),
 });
 
@@ -40,7 +40,7 @@ const createTable = defineTool<z.ZodObject<{ name: z.ZodString }>, never, Deps>(
   title: 'Create table',
   description: 'Creates a table.',
   input: z.object({ name: z.string() }),
-  annotations: { readOnlyHint: false, destructiveHint: false },
+  kind: 'write',
   handler: ({ name }, ctx) => {
     ctx.deps.tables.push(name);
     ctx.resourcesChanged();
@@ -53,7 +53,7 @@ const dropTable = defineTool({
   title: 'Drop table',
   description: 'Drops a table.',
   input: z.object({ name: z.string() }),
-  annotations: { readOnlyHint: false, idempotentHint: true },
+  kind: 'destructive', idempotent: true,
   handler: ({ name }) => ({ text: `dropped ${name}` }),
 });
 
@@ -186,7 +186,7 @@ describe('tools/list', () => {
     expect(tools.find((x) => x.name === 'plain')).not.toHaveProperty('outputSchema');
   });
 
-  it('derives the annotations from readOnlyHint and the declared hints', async () => {
+  it('derives the annotations from the tool kind and the declared hints', async () => {
     const s = await connect(['--allow-write']);
     const byName = Object.fromEntries((await s.client.listTools()).tools.map((t) => [t.name, t.annotations]));
     expect(byName).toEqual({
@@ -201,7 +201,7 @@ describe('tools/list', () => {
     const s = await connect();
     const r = await s.call('search', { query: 'q' });
     expect(r.structuredContent).toEqual({ hits: ['q'] });
-    expect(textOf(r)).toBe('q');
+    expect(dataOf(r)).toBe('q');
   });
 });
 

@@ -1,3 +1,5 @@
+import { randomBytes } from 'node:crypto';
+import { createRequire } from 'node:module';
 import { userInfo } from 'node:os';
 import { Server } from '@modelcontextprotocol/sdk/server/index.js';
 import {
@@ -18,8 +20,11 @@ import type { ConnectorDefinition, Disposable, PromptDefinition, ToolDefinition 
 import { ConfigError, ConnectorError } from './errors.js';
 import { createLogger, fileSink, stderrSink, type Logger, type Sink } from './log.js';
 import { parseOptions, type ConfigOf, type OptionSpecs } from './options.js';
-import { runToolCall, type PipelineDeps } from './pipeline.js';
-import { toolPolicy } from './policy.js';
+import { runToolCall, type ElicitAnswer, type PipelineDeps } from './pipeline.js';
+import { toolAnnotations, toolPolicy } from './policy.js';
+import { newStats, Protector } from './protect.js';
+import { RateLimiter } from './rate-limit.js';
+import { ConfirmationTokens } from './confirm.js';
 import { flatSchemaValidator } from './validator.js';
 
 export type FullConfig<S extends OptionSpecs> = ConfigOf<S> & CoreConfig;
@@ -27,9 +32,23 @@ export type FullConfig<S extends OptionSpecs> = ConfigOf<S> & CoreConfig;
 /** Parses and validates a connector's whole config (core options + its own). Throws ConfigError. */
 export function loadConfig<S extends OptionSpecs>(connector: ConnectorDefinition<S, any>, argv: readonly string[], env: Record<string, string | undefined>): FullConfig<S> {
   const config = parseOptions({ ...coreOptions, ...connector.options }, argv, env) as FullConfig<S>;
+  checkPiiRegions(config);
   connector.validate?.(config);
   toolPolicy(connector.tools, config); // unknown tool names stop the start
   return config;
+}
+
+/**
+ * Regions other than the default are checked against the phone metadata at start, so a typo
+ * stops the process with the fix instead of failing every call. The check loads the library
+ * (~60 ms), so only a non-default list pays for it.
+ */
+function checkPiiRegions(config: CoreConfig): void {
+  const regions = config.piiRegions.map((r) => r.toUpperCase());
+  if (regions.length === 1 && regions[0] === 'US') return;
+  const { isSupportedCountry } = createRequire(import.meta.url)('libphonenumber-js/min') as { isSupportedCountry(code: string): boolean };
+  const bad = regions.find((r) => !isSupportedCountry(r));
+  if (bad) throw new ConfigError(`Invalid --pii-regions: "${bad}" is not a country with phone numbering plans. Use ISO codes such as US,GB,DE; fix --pii-regions or MCP_PII_REGIONS.`);
 }
 
 /** What one running connector shares across its sessions: config, logs, audit, backends. */
@@ -55,15 +74,20 @@ export function createRuntime<S extends OptionSpecs, Deps extends Disposable>(
   const log = createLogger({ connector: connector.name, level: config.logLevel, sink: overrides.logSink ?? stderrSink });
   const audit = overrides.auditSink ?? (config.auditLog ? openAuditLog(config.auditLog) : (overrides.logSink ?? stderrSink));
   const deps = connector.createDeps(config, { log });
+  let protector: Promise<Protector> | undefined;
   const pipeline: PipelineDeps = {
     connector: connector.name,
+    source: connector.title,
     config,
     deps,
     policy: toolPolicy(connector.tools, config),
     log,
     audit,
-    secrets: connector.secrets?.(config) ?? [],
+    secrets: [...(connector.secrets?.(config) ?? []), ...(config.maskSalt ? [config.maskSalt] : [])],
     defaultPrincipal: config.principal ?? localPrincipal(),
+    protector: () => (protector ??= createProtector(config)),
+    limiter: new RateLimiter({ read: config.rateLimitRead, write: config.rateLimitWrite }),
+    tokens: new ConfirmationTokens(),
   };
   let closing: Promise<void> | undefined;
   return {
@@ -83,6 +107,12 @@ export function createRuntime<S extends OptionSpecs, Deps extends Disposable>(
   };
 }
 
+/** The PII libraries (phone metadata among them) load on the first call, not at start, and not at all with --pii-mode off. */
+async function createProtector(config: CoreConfig): Promise<Protector> {
+  const scan = config.piiMode === 'off' ? (s: string) => s : (await import('./pii.js')).createPiiScanner({ mode: config.piiMode, regions: config.piiRegions.map((r) => r.toUpperCase()) });
+  return new Protector(scan, { mask: config.maskColumns, hash: config.hashColumns, drop: config.dropColumns, salt: config.maskSalt ?? randomBytes(32).toString('hex') });
+}
+
 function openAuditLog(path: string): Sink {
   try {
     return fileSink(path);
@@ -100,14 +130,13 @@ function localPrincipal(): string {
   }
 }
 
-function toolJson(tool: ToolDefinition): Tool {
-  const { readOnlyHint, destructiveHint = !readOnlyHint, idempotentHint = readOnlyHint, openWorldHint = false } = tool.annotations;
+function toolJson(tool: ToolDefinition, openWorld?: boolean): Tool {
   const json: Tool = {
     name: tool.name,
     title: tool.title,
     description: tool.description,
     inputSchema: jsonSchema(tool.input) as Tool['inputSchema'],
-    annotations: { title: tool.title, readOnlyHint, destructiveHint: readOnlyHint ? false : destructiveHint, idempotentHint, openWorldHint },
+    annotations: { title: tool.title, ...toolAnnotations(tool, openWorld) },
   };
   if (tool.output) json.outputSchema = jsonSchema(tool.output) as Tool['outputSchema'];
   return json;
@@ -145,15 +174,20 @@ export function buildServer(runtime: ConnectorRuntime): Server {
   );
 
   let tools: Tool[] | undefined;
-  server.setRequestHandler(ListToolsRequestSchema, () => ({ tools: (tools ??= [...pipeline.policy.enabled.values()].map(toolJson)) }));
+  server.setRequestHandler(ListToolsRequestSchema, () => ({ tools: (tools ??= [...pipeline.policy.enabled.values()].map((t) => toolJson(t, connector.openWorld))) }));
   const resourcesChanged = () => {
     if (hasResources) server.sendResourceListChanged().catch(() => {});
+  };
+  const elicit = async (message: string, signal: AbortSignal): Promise<ElicitAnswer> => {
+    const answer = await server.elicitInput({ mode: 'form', message, requestedSchema: { type: 'object', properties: {} } }, { signal, timeout: CONFIRM_TIMEOUT_MS });
+    return answer.action;
   };
   server.setRequestHandler(CallToolRequestSchema, (req, extra) =>
     runToolCall(pipeline, req.params.name, req.params.arguments, {
       signal: extra.signal,
       ...(extra.authInfo?.clientId ? { principal: extra.authInfo.clientId } : {}),
       resourcesChanged,
+      ...(server.getClientCapabilities()?.elicitation?.form ? { elicit } : {}),
     }),
   );
 
@@ -173,10 +207,13 @@ export function buildServer(runtime: ConnectorRuntime): Server {
       const { uri } = req.params;
       try {
         const fixed = connector.resources?.find((r) => r.uri === uri);
-        if (fixed) return { contents: [{ uri, mimeType: fixed.mimeType, text: await fixed.read(deps, extra.signal) }] };
+        // Backend content, cleaned and masked like tool results (resources are not fenced: a
+        // client reads them as the declared mime type).
+        const safe = async (text: string) => (await pipeline.protector()).text(text, newStats());
+        if (fixed) return { contents: [{ uri, mimeType: fixed.mimeType, text: await safe(await fixed.read(deps, extra.signal)) }] };
         for (const t of connector.resourceTemplates ?? []) {
           const text = await t.read(uri, deps, extra.signal);
-          if (text !== undefined) return { contents: [{ uri, mimeType: t.mimeType, text }] };
+          if (text !== undefined) return { contents: [{ uri, mimeType: t.mimeType, text: await safe(text) }] };
         }
       } catch (err) {
         resourceError(err);
@@ -214,6 +251,9 @@ export function buildServer(runtime: ConnectorRuntime): Server {
 }
 
 export { ConfigError };
+
+/** How long the user has to answer a confirmation the client shows. */
+const CONFIRM_TIMEOUT_MS = 10 * 60_000;
 
 /** MCP's code for an unknown resource URI. */
 const RESOURCE_NOT_FOUND = -32002;

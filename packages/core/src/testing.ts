@@ -2,7 +2,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
-import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import { ElicitRequestSchema, type CallToolResult, type ElicitRequest, type ElicitResult } from '@modelcontextprotocol/sdk/types.js';
 import type { AuditEvent } from './audit.js';
 import { coreOptions } from './core-options.js';
 import { optionsMarkdown, toolsMarkdown } from './docs.js';
@@ -23,6 +23,14 @@ export interface TestSession<Deps extends Disposable> {
   close(): Promise<void>;
 }
 
+export interface TestClientOptions {
+  /**
+   * Makes the client declare elicitation and answer each request with this function, as a
+   * client that shows the user a confirmation would.
+   */
+  elicit?(request: ElicitRequest['params']): ElicitResult | Promise<ElicitResult>;
+}
+
 /**
  * Connects the official SDK client to a connector in-process (in-memory transport), with the
  * config built from argv and env exactly as the bin builds it. Logs and audit go to memory.
@@ -31,6 +39,7 @@ export async function connectInProcess<S extends OptionSpecs, Deps extends Dispo
   connector: ConnectorDefinition<S, Deps>,
   argv: readonly string[] = [],
   env: Record<string, string | undefined> = {},
+  clientOptions: TestClientOptions = {},
 ): Promise<TestSession<Deps>> {
   const logSink = memorySink();
   const auditSink = memorySink();
@@ -38,7 +47,9 @@ export async function connectInProcess<S extends OptionSpecs, Deps extends Dispo
   const runtime = createRuntime(connector, config, { logSink, auditSink: config.auditLog ? undefined : auditSink });
   const server = buildServer(runtime);
   const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();
-  const client = new Client({ name: 'test-client', version: '0.0.0' });
+  const client = new Client({ name: 'test-client', version: '0.0.0' }, clientOptions.elicit ? { capabilities: { elicitation: { form: {} } } } : {});
+  const { elicit } = clientOptions;
+  if (elicit) client.setRequestHandler(ElicitRequestSchema, (req) => elicit(req.params));
   await Promise.all([server.connect(serverSide), client.connect(clientSide)]);
   // The SDK client checks structuredContent against each tool's outputSchema once tools are listed.
   await client.listTools();
@@ -60,6 +71,25 @@ export async function connectInProcess<S extends OptionSpecs, Deps extends Dispo
 export function textOf(result: CallToolResult): string {
   const first = result.content[0];
   return first && first.type === 'text' ? first.text : '';
+}
+
+/**
+ * The backend content of a tool result: what the pipeline put between its fence lines (see
+ * fence()), or the whole text when the result is not fenced (errors, notes only).
+ */
+export function dataOf(result: CallToolResult): string {
+  const text = textOf(result);
+  const m = /^The result from .* is between the <data-([0-9a-f]{12})> and <\/data-\1> lines\..*\n<data-\1>\n/.exec(text);
+  if (!m) return text;
+  const end = text.lastIndexOf(`\n</data-${m[1]}>`);
+  return text.slice(m[0].length, end);
+}
+
+/** The connector's note after the fenced content ('' when there is none). */
+export function noteOf(result: CallToolResult): string {
+  const text = textOf(result);
+  const m = /\n<\/data-[0-9a-f]{12}>(?:\n([\s\S]*))?$/.exec(text);
+  return m ? (m[1] ?? '') : '';
 }
 
 /**

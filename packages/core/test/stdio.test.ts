@@ -5,7 +5,9 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
+import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { dataOf } from '../src/testing.js';
 
 // Runs against the built package (`pnpm build`; turbo builds before testing).
 const FIXTURE = fileURLToPath(new URL('./fixtures/echo-connector.mjs', import.meta.url));
@@ -89,7 +91,8 @@ describe('over stdio', () => {
       expect((await client.listTools()).tools.map((t) => t.name)).toEqual(['echo', 'boom']);
       const r = await client.callTool({ name: 'echo', arguments: { message: 'hello' } });
       expect(r.structuredContent).toEqual({ message: 'hello', greeting: 'hi' });
-      expect(r.content).toEqual([{ type: 'text', text: 'hello' }]);
+      expect(r.content).toHaveLength(1);
+      expect(dataOf(r as CallToolResult)).toBe('hello');
       const b = await client.callTool({ name: 'boom', arguments: {} });
       expect(b.isError).toBe(true);
       expect(JSON.stringify(b)).not.toContain('kaboom');

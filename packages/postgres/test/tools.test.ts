@@ -1,4 +1,4 @@
-import { connectInProcess, textOf } from '@org/mcp-core/testing';
+import { connectInProcess, dataOf, noteOf, textOf } from '@org/mcp-core/testing';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { connector } from '../src/server.js';
 import { backendsWith, createDatabase, createRole, withClient, type TestDatabase, type TestRole } from './pg-server.js';
@@ -169,6 +169,51 @@ describe('as a least-privilege role', () => {
     expect(prompts.map((p) => p.name)).toEqual(['explore_schema', 'write_safe_query']);
     const p = await s.client.getPrompt({ name: 'write_safe_query', arguments: { question: 'best customers' } });
     expect(p.messages[0]).toMatchObject({ content: { text: expect.stringContaining('best customers') } });
+  });
+});
+
+describe('personal data and untrusted content', () => {
+  it('masks personal data by default and fences the rows as data, with the row count after the fence', async () => {
+    const s = await open();
+    try {
+      const r = await s.call('query', { sql: "SELECT name, email, '123-45-6789' AS ssn FROM public.customers WHERE id <= 2 ORDER BY id" });
+      expect(r.structuredContent).toMatchObject({ rows: [['Ada', '[REDACTED:email]', '[REDACTED:ssn]'], ['Linus', '[REDACTED:email]', '[REDACTED:ssn]']] });
+      expect(textOf(r)).toMatch(/^The result from PostgreSQL is between the <data-[0-9a-f]{12}>/);
+      expect(dataOf(r)).toBe('name | email | ssn\nAda | [REDACTED:email] | [REDACTED:ssn]\nLinus | [REDACTED:email] | [REDACTED:ssn]');
+      expect(noteOf(r)).toBe('(2 rows)');
+      // Two SSNs in the rows and one in the recorded SQL: the literal was personal data too.
+      expect(s.audit().at(-1)).toMatchObject({ masked: { email: 2, ssn: 3 } });
+      expect(JSON.stringify(s.audit().at(-1)!.arguments)).not.toContain('123-45-6789');
+    } finally {
+      await s.close();
+    }
+  });
+
+  it('column rules and hashing work on query results; describe_table keeps its column names', async () => {
+    const s = await open(['--hash-columns', 'email', '--drop-columns', 'country', '--mask-salt', 'pepper-xyz']);
+    try {
+      const r = await s.call('query', { sql: 'SELECT id, email, country FROM public.customers ORDER BY id' });
+      const rows = (r.structuredContent as { columns: string[]; rows: unknown[][] }).rows;
+      expect((r.structuredContent as { columns: string[] }).columns).toEqual(['id', 'email']);
+      expect(rows[0]![1]).toMatch(/^hash:[0-9a-f]{16}$/);
+      expect(rows[2]![1]).toBeNull();
+      const d = await s.call('describe_table', { table: 'customers' });
+      expect(JSON.stringify(d.structuredContent)).toContain('"email"');
+      expect(JSON.stringify(d.structuredContent)).toContain('"country"');
+    } finally {
+      await s.close();
+    }
+  });
+
+  it('removes invisible and bidi-control characters a row could hide instructions in', async () => {
+    const s = await open();
+    try {
+      const r = await s.call('query', { sql: "SELECT 'ig' || chr(8203) || 'nore' || chr(8238) AS v, chr(917577) || chr(917591) AS tags" });
+      expect(r.structuredContent).toMatchObject({ rows: [['ignore', '']] });
+      expect(s.audit().at(-1)).toMatchObject({ hiddenCharacters: 4 });
+    } finally {
+      await s.close();
+    }
   });
 });
 

@@ -7,7 +7,7 @@ import { existsSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { connect, makeDatabase, SHOP_SQL, textOf } from './helpers.js';
+import { connect, makeDatabase, SHOP_SQL, textOf, userAgrees } from './helpers.js';
 
 type Session = Awaited<ReturnType<typeof connect>>;
 type Db = ReturnType<typeof makeDatabase>;
@@ -274,7 +274,7 @@ describe('write mode: attacks', () => {
   const { paths, other } = f;
   let s: Session;
   beforeAll(async () => {
-    s = await connect([f.db.file, '--allow-write', '--engines', '1']);
+    s = await connect([f.db.file, '--allow-write', '--engines', '1'], {}, userAgrees);
   });
   afterAll(async () => {
     await s.close();
@@ -510,7 +510,7 @@ describe('write mode: legitimate writes', () => {
   const db = makeDatabase(SHOP_SQL);
   let s: Session;
   beforeAll(async () => {
-    s = await connect([db.file, '--allow-write', '--engines', '1']);
+    s = await connect([db.file, '--allow-write', '--engines', '1'], {}, userAgrees);
   });
   afterAll(async () => {
     await s.close();

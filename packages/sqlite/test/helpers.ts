@@ -3,10 +3,10 @@ import { createHash } from 'node:crypto';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { connectInProcess, textOf } from '@org/mcp-core/testing';
+import { connectInProcess, dataOf, noteOf, textOf, type TestClientOptions } from '@org/mcp-core/testing';
 import { connector } from '../src/server.js';
 
-export { textOf };
+export { dataOf, noteOf, textOf };
 
 /** A fresh directory holding a real SQLite file built from `sql`; removed by cleanup(). */
 export function makeDatabase(sql: string, name = 'test.db') {
@@ -27,9 +27,12 @@ export function makeDatabase(sql: string, name = 'test.db') {
 }
 
 /** The connector in-process with the official SDK client, configured by argv like the bin. */
-export function connect(argv: string[], env: Record<string, string> = {}) {
-  return connectInProcess(connector, argv, env);
+export function connect(argv: string[], env: Record<string, string> = {}, client: TestClientOptions = {}) {
+  return connectInProcess(connector, argv, env, client);
 }
+
+/** A client whose user agrees to every confirmation (MCP elicitation), so writes run through the whole pipeline. */
+export const userAgrees: TestClientOptions = { elicit: () => ({ action: 'accept' }) };
 
 export const SHOP_SQL = `
 CREATE TABLE customers (id INTEGER PRIMARY KEY, name TEXT NOT NULL, email TEXT UNIQUE, country TEXT);

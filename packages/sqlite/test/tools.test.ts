@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ResourceListChangedNotificationSchema } from '@modelcontextprotocol/sdk/types.js';
-import { connect, makeDatabase, SHOP_SQL, textOf } from './helpers.js';
+import { connect, dataOf, makeDatabase, noteOf, SHOP_SQL, textOf, userAgrees } from './helpers.js';
 
 type Session = Awaited<ReturnType<typeof connect>>;
 const RUNAWAY = 'WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c) SELECT count(*) FROM c';
@@ -67,7 +67,8 @@ describe('read-only session', () => {
     expect(pos.structuredContent).toMatchObject({ columns: ['id', 'name'], rows: [[1, 'Ada'], [2, 'Linus']], rowCount: 2, truncated: false });
     const one = await s.call('read_query', { sql: 'SELECT name FROM customers WHERE id = ? AND ?', params: [3, true] });
     expect(one.structuredContent).toMatchObject({ rows: [['Grace']] });
-    expect(textOf(one)).toBe('name\nGrace\n(1 row)');
+    expect(dataOf(one)).toBe('name\nGrace');
+    expect(noteOf(one)).toBe('(1 row)');
     const missing = await s.call('read_query', { sql: 'SELECT name FROM customers WHERE id = ?' });
     expect(missing.isError).toBe(true);
     expect(textOf(missing)).toMatch(/Too few parameter values were provided/);
@@ -213,7 +214,7 @@ describe('write mode', () => {
   let s: Session;
   const changed: string[] = [];
   beforeAll(async () => {
-    s = await connect([db.file, '--allow-write', '--principal', 'alice']);
+    s = await connect([db.file, '--allow-write', '--principal', 'alice'], {}, userAgrees);
     s.client.setNotificationHandler(ResourceListChangedNotificationSchema, () => void changed.push('resources'));
   });
   afterAll(async () => {
@@ -221,17 +222,18 @@ describe('write mode', () => {
     db.cleanup();
   });
 
-  it('lists the write tools as destructive', async () => {
+  it('lists write_query as destructive and create_table as a write that destroys nothing', async () => {
     const { tools } = await s.client.listTools();
     const write = tools.find((t) => t.name === 'write_query')!;
-    expect(write.annotations).toMatchObject({ readOnlyHint: false, destructiveHint: true, idempotentHint: false });
-    expect(tools.map((t) => t.name)).toContain('create_table');
+    expect(write.annotations).toMatchObject({ readOnlyHint: false, destructiveHint: true, idempotentHint: false, openWorldHint: false });
+    expect(tools.find((t) => t.name === 'create_table')!.annotations).toMatchObject({ readOnlyHint: false, destructiveHint: false, idempotentHint: false });
   });
 
   it('write_query changes data in a transaction and reports it', async () => {
     const r = await s.call('write_query', { sql: 'UPDATE orders SET total = total + 1 WHERE customer_id = ?', params: [1] });
     expect(r.structuredContent).toMatchObject({ changes: 2, columns: [], rows: [] });
     expect(textOf(r)).toBe('2 rows changed.');
+    expect(s.audit().at(-1)).toMatchObject({ tool: 'write_query', confirmation: 'elicit', outcome: 'ok' });
     const ins = await s.call('write_query', { sql: "INSERT INTO customers (name, country) VALUES ('Edsger', 'NL') RETURNING id, name" });
     expect(ins.structuredContent).toMatchObject({ columns: ['id', 'name'], rows: [[4, 'Edsger']], rowCount: 1 });
     expect(s.audit().at(-1)).toMatchObject({ tool: 'write_query', principal: 'alice', outcome: 'ok' });
@@ -363,6 +365,119 @@ describe('engine faults', () => {
       else process.env.NODE_OPTIONS = saved;
       await s.close();
       db.cleanup();
+    }
+  });
+});
+
+describe('confirmation before writes', () => {
+  const db = makeDatabase(SHOP_SQL);
+  afterAll(() => db.cleanup());
+  const update = { sql: 'UPDATE orders SET total = total * 2 WHERE customer_id = ?', params: [1] };
+
+  it('without elicitation: the first call only previews, from a rolled-back dry run; the token runs it', async () => {
+    const s = await connect([db.file, '--allow-write']);
+    try {
+      const before = db.hash();
+      const first = await s.call('write_query', update);
+      expect(first.isError).toBe(true);
+      expect(textOf(first)).toContain(`${update.sql}\nwith parameters [1]\n\nA dry run (rolled back) changed 2 rows.`);
+      expect(db.hash()).toBe(before);
+      const token = /confirmation_token: "([^"]+)"/.exec(textOf(first))![1]!;
+      const second = await s.call('write_query', { ...update, confirmation_token: token });
+      expect(second.isError).toBeFalsy();
+      expect(second.structuredContent).toMatchObject({ changes: 2 });
+      expect(db.hash()).not.toBe(before);
+      const totals = await s.call('read_query', { sql: 'SELECT total FROM orders WHERE customer_id = 1 ORDER BY id' });
+      expect((totals.structuredContent as { rows: unknown[][] }).rows).toEqual([[101], [300]]);
+    } finally {
+      await s.close();
+    }
+  });
+
+  it('with elicitation: the user sees the statement and the dry-run count; declining changes nothing', async () => {
+    const messages: string[] = [];
+    const s = await connect([db.file, '--allow-write'], {}, {
+      elicit: (req) => {
+        messages.push(req.message);
+        return { action: 'decline' };
+      },
+    });
+    try {
+      const before = db.hash();
+      const r = await s.call('write_query', { sql: 'DELETE FROM orders' });
+      expect(r.isError).toBe(true);
+      expect(textOf(r)).toMatch(/The user declined write_query; nothing was changed/);
+      expect(messages).toEqual(['SQLite wants to run write_query:\n\nDELETE FROM orders\n\nA dry run (rolled back) changed 4 rows.\n\nAllow it?']);
+      expect(db.hash()).toBe(before);
+    } finally {
+      await s.close();
+    }
+  });
+
+  it('a statement the guard refuses is refused at the preview: no dry run, no token', async () => {
+    const s = await connect([db.file, '--allow-write']);
+    try {
+      const before = db.hash();
+      const r = await s.call('write_query', { sql: 'DROP TABLE orders' });
+      expect(r.isError).toBe(true);
+      expect(textOf(r)).not.toContain('confirmation_token');
+      expect(textOf(r)).toMatch(/DROP/);
+      expect(db.hash()).toBe(before);
+    } finally {
+      await s.close();
+    }
+  });
+
+  it('create_table is a write that destroys nothing: it runs without confirmation', async () => {
+    const s = await connect([db.file, '--allow-write']);
+    try {
+      const r = await s.call('create_table', { sql: 'CREATE TABLE IF NOT EXISTS memo (body TEXT)' });
+      expect(r.isError).toBeFalsy();
+      expect(s.audit().at(-1)).toMatchObject({ tool: 'create_table', decision: 'allow', outcome: 'ok' });
+      expect(s.audit().at(-1)).not.toHaveProperty('confirmation');
+    } finally {
+      await s.close();
+    }
+  });
+});
+
+describe('personal data in results', () => {
+  const db = makeDatabase(SHOP_SQL);
+  afterAll(() => db.cleanup());
+
+  it('emails are masked by default, in the rows, the text and the table resource', async () => {
+    const s = await connect([db.file]);
+    try {
+      const r = await s.call('read_query', { sql: 'SELECT name, email FROM customers ORDER BY id' });
+      expect((r.structuredContent as { rows: unknown[][] }).rows).toEqual([['Ada', '[REDACTED:email]'], ['Linus', '[REDACTED:email]'], ['Grace', null]]);
+      expect(dataOf(r)).toBe('name | email\nAda | [REDACTED:email]\nLinus | [REDACTED:email]\nGrace | NULL');
+      expect(s.audit().at(-1)).toMatchObject({ masked: { email: 2 } });
+      const res = await s.client.readResource({ uri: 'sqlite://tables/customers' });
+      expect(JSON.stringify(res)).not.toContain('@example.com');
+    } finally {
+      await s.close();
+    }
+  });
+
+  it('--mask-columns and --drop-columns apply by result column name; --pii-mode off shows the data', async () => {
+    const s = await connect([db.file, '--mask-columns', 'name', '--drop-columns', 'country', '--pii-mode', 'off']);
+    try {
+      const r = await s.call('read_query', { sql: 'SELECT id, name, email, country FROM customers WHERE id = 1' });
+      expect(r.structuredContent).toMatchObject({ columns: ['id', 'name', 'email'], rows: [[1, '[MASKED]', 'ada@example.com']] });
+      expect(dataOf(r)).toBe('id | name | email\n1 | [MASKED] | ada@example.com');
+    } finally {
+      await s.close();
+    }
+  });
+
+  it('hidden characters stored in the database do not reach the model', async () => {
+    const s = await connect([db.file]);
+    try {
+      const r = await s.call('read_query', { sql: "SELECT 'safe' || char(8203) || 'text' || char(8238) AS v, char(917577, 917591) AS tags" });
+      expect(r.structuredContent).toMatchObject({ rows: [['safetext', '']] });
+      expect(s.audit().at(-1)).toMatchObject({ hiddenCharacters: 4 });
+    } finally {
+      await s.close();
     }
   });
 });

@@ -75,7 +75,7 @@ export const describeTable = definePostgresTool({
     table: z.string().min(1).describe('Table or view name, exactly as list_tables shows it.'),
   }),
   output: tableDescription,
-  annotations: { readOnlyHint: true },
+  kind: 'read',
   async handler({ schema, table }, { deps, signal, config }) {
     const d = await describe(deps, schema, table, signal, config.timeout);
     return { text: describeText(d), structured: d, rows: d.columns.length };

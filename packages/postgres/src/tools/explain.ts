@@ -11,7 +11,7 @@ export const explain = definePostgresTool({
     'Use it to find missing indexes or slow joins before running a heavy query.',
   input: z.object({ ...sqlInput, analyze: z.boolean().default(false).describe('Run the query to measure it (EXPLAIN ANALYZE). Only for a plain SELECT.') }),
   output: z.object({ plan: z.string() }),
-  annotations: { readOnlyHint: true },
+  kind: 'read',
   async handler({ sql, params, analyze }, { deps, signal, config }) {
     // The statement to explain must itself be an allowed read (its own verdict names what is wrong).
     const inner = await deps.classify(sql);

@@ -8,7 +8,7 @@ export const listSchemas = definePostgresTool({
   description: 'Lists the schemas in the database (system schemas left out) with how many tables and views each holds. Start here in a database you do not know, then list_tables.',
   input: z.object({}),
   output: z.object({ schemas: z.array(z.object({ schema: z.string(), relations: z.number().int(), comment: z.string().nullable() })) }),
-  annotations: { readOnlyHint: true },
+  kind: 'read',
   async handler(_input, { deps, signal, config }) {
     const r = await deps.catalog(
       `SELECT n.nspname, count(c.oid)::int, obj_description(n.oid, 'pg_namespace')

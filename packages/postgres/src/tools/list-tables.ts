@@ -11,7 +11,7 @@ export const listTables = definePostgresTool({
   output: z.object({
     tables: z.array(z.object({ schema: z.string(), name: z.string(), type: z.string(), estimatedRows: z.number().int().nullable(), comment: z.string().nullable() })),
   }),
-  annotations: { readOnlyHint: true },
+  kind: 'read',
   async handler({ schema }, { deps, signal, config }) {
     const r = await deps.catalog(
       `SELECT n.nspname, c.relname, c.relkind::text, CASE WHEN c.reltuples < 0 THEN NULL ELSE c.reltuples::bigint END, obj_description(c.oid, 'pg_class')

@@ -1,4 +1,4 @@
-import { renderRows } from '@org/mcp-core';
+import { rowsNote, rowsText } from '@org/mcp-core';
 import { z } from 'zod';
 import { definePostgresTool } from '../deps.js';
 import { rowsOutput, sqlInput } from './schemas.js';
@@ -13,9 +13,9 @@ export const query = definePostgresTool({
     'bigint values beyond 2^53 and numeric values come back as strings, dates and times as the server prints them, bytea as {"$blob": base64}.',
   input: z.object(sqlInput),
   output: rowsOutput,
-  annotations: { readOnlyHint: true, openWorldHint: false },
+  kind: 'read',
   async handler({ sql, params }, { deps, signal, limits, config }) {
     const { relations: _r, bytes, ...r } = await deps.query(sql, params ?? [], limits, config.timeout, signal);
-    return { text: renderRows(r, limits), structured: r, structuredBytes: bytes, rows: r.rowCount, truncated: r.truncated };
+    return { text: rowsText, note: rowsNote(r, limits), structured: r, structuredBytes: bytes, rows: r.rowCount, truncated: r.truncated };
   },
 });

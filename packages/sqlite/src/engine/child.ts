@@ -8,7 +8,7 @@ import { estimateRowBytes } from '@org/mcp-core/render';
 import { existsSync } from 'node:fs';
 import { createDemoDatabase } from '../demo-data.js';
 import { classify, SqlRejected, type Classification, type StatementKind } from './guard.js';
-import type { Cell, EngineOptions, Params, PlanStep, QueryResult, Request, Response, TableDescription, TableInfo } from './protocol.js';
+import type { Cell, DryRunResult, EngineOptions, Params, PlanStep, QueryResult, Request, Response, TableDescription, TableInfo } from './protocol.js';
 
 type Failure = Extract<Response, { ok: false }>['error'];
 class EngineError extends Error {
@@ -21,6 +21,9 @@ const fail = (code: Failure['code'], message: string, hint?: string): never => {
 };
 
 /** Rows beyond the returned ones that may be stepped through just to report the total. */
+/** Thrown inside a dry run's transaction so that better-sqlite3 rolls it back. */
+const ROLLBACK = Symbol('rollback');
+
 const COUNT_REST_LIMIT = 100_000;
 const COUNT_REST_MS = 50;
 
@@ -61,6 +64,8 @@ export class Engine {
     switch (req.op) {
       case 'query':
         return this.query(req.sql, req.params, req.allow, req.maxRows, req.maxBytes);
+      case 'dry_run':
+        return this.dryRun(req.sql, req.params);
       case 'explain':
         return this.explain(req.sql, req.params);
       case 'tables':
@@ -135,6 +140,33 @@ export class Engine {
     } finally {
       this.db.pragma('query_only = ON');
     }
+  }
+
+  /** Runs a write the way query() would, counts what it changed, and rolls it back. */
+  dryRun(sql: string, params: Params | undefined): DryRunResult {
+    if (!this.opts.allowWrite) fail('denied', 'This server is read-only; the user can restart it with --allow-write.');
+    const entry = this.prepare(sql, 'write');
+    let changes = 0;
+    this.db.pragma('query_only = OFF');
+    try {
+      this.db.transaction(() => {
+        if (entry.stmt.reader) {
+          // … RETURNING: one row per changed row, and the statement finishes only when all are read.
+          for (const _row of entry.stmt.raw(true).iterate(...bindArgs(params))) changes++;
+        } else {
+          changes = entry.stmt.run(...bindArgs(params)).changes;
+        }
+        throw ROLLBACK;
+      })();
+    } catch (e) {
+      if (e !== ROLLBACK) {
+        if (e instanceof EngineError) throw e;
+        fail('backend', `SQLite refused the statement: ${(e as Error).message}.`);
+      }
+    } finally {
+      this.db.pragma('query_only = ON');
+    }
+    return { changes };
   }
 
   private readRows(entry: Prepared, params: Params | undefined, maxRows: number, maxBytes: number): QueryResult {

@@ -12,6 +12,8 @@ export interface EngineOptions {
 
 export type Request =
   | { op: 'query'; sql: string; params?: Params; allow: 'read' | 'write' | 'create_table'; maxRows: number; maxBytes: number }
+  /** Runs a write in a transaction that is rolled back, to tell the user what it would change. */
+  | { op: 'dry_run'; sql: string; params?: Params }
   | { op: 'explain'; sql: string; params?: Params }
   | { op: 'tables' }
   | { op: 'describe'; table: string }
@@ -32,6 +34,11 @@ export interface QueryResult {
   /** For writes. */
   changes?: number;
   lastInsertRowid?: string | number;
+}
+
+export interface DryRunResult {
+  /** Rows the statement changed before it was rolled back. */
+  changes: number;
 }
 
 export interface TableInfo {

@@ -8,7 +8,7 @@ export const appendInsight = defineSqliteTool({
     'Adds one business insight found while analysing the data to the memo (the memo://insights resource), so it can be summarised later. It does not touch the database.',
   input: z.object({ insight: z.string().min(1).max(4000).describe('One finding, in a sentence or two.') }),
   output: z.object({ insights: z.number().int().describe('Insights in the memo now.') }),
-  annotations: { readOnlyHint: true, idempotentHint: false },
+  kind: 'read', idempotent: false,
   handler({ insight }, { deps, resourcesChanged }) {
     deps.insights.push(insight);
     resourcesChanged();

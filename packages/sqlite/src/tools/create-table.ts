@@ -9,7 +9,7 @@ export const createTable = defineSqliteTool({
     'Runs one CREATE TABLE statement (IF NOT EXISTS and CREATE TABLE … AS SELECT allowed). Only available with --allow-write. Indexes, views, triggers, virtual tables, ALTER and DROP are refused.',
   input: z.object({ sql: z.string().min(1).describe('One CREATE TABLE statement.') }),
   output: z.object({ tables: z.array(z.string()).describe('All tables after the change.') }),
-  annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: false },
+  kind: 'write',
   async handler({ sql }, { deps, signal, limits, resourcesChanged }) {
     await deps.run({ op: 'query', sql, allow: 'create_table', ...limits }, signal);
     const tables = (await deps.run<TableInfo[]>({ op: 'tables' }, signal)).map((t) => t.name);

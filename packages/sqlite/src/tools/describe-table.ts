@@ -25,7 +25,7 @@ export const describeTable = defineSqliteTool({
     'Shows one table or view: columns with types, NOT NULL and defaults, the primary key, foreign keys (how tables join) and indexes. Use it before writing a query against a table.',
   input: z.object({ table: z.string().min(1).describe('Table or view name, exactly as list_tables shows it.') }),
   output: tableDescriptionSchema,
-  annotations: { readOnlyHint: true },
+  kind: 'read',
   async handler({ table }, { deps, signal }) {
     const d = await deps.run<TableDescription>({ op: 'describe', table }, signal);
     return { text: describeText(d), structured: d, rows: d.columns.length };

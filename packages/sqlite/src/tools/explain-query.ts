@@ -22,7 +22,7 @@ export const explainQuery = defineSqliteTool({
     'Shows how SQLite would run a read-only query (EXPLAIN QUERY PLAN) without running it: which tables are scanned, which indexes are used. Use it to check that a query over a large table uses an index.',
   input: z.object(sqlInput),
   output: z.object({ plan: z.array(z.object({ id: z.number().int(), parent: z.number().int(), detail: z.string() })) }),
-  annotations: { readOnlyHint: true },
+  kind: 'read',
   async handler({ sql, params }, { deps, signal }) {
     const plan = await deps.run<PlanStep[]>({ op: 'explain', sql, ...(params ? { params } : {}) }, signal);
     return { text: planText(plan) || '(empty plan)', structured: { plan }, rows: plan.length };

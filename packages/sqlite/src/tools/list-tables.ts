@@ -11,7 +11,7 @@ export const listTables = defineSqliteTool({
   output: z.object({
     tables: z.array(z.object({ name: z.string(), type: z.enum(['table', 'view']), rows: z.number().int().nullable() })),
   }),
-  annotations: { readOnlyHint: true },
+  kind: 'read',
   async handler(_input, { deps, signal }) {
     const tables = await deps.run<TableInfo[]>({ op: 'tables' }, signal);
     const text = tables.length

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { defineSqliteTool } from '../deps.js';
 import type { QueryResult } from '../engine/protocol.js';
-import { renderRows } from '@org/mcp-core';
+import { rowsNote, rowsText } from '@org/mcp-core';
 import { rowsOutput, sqlInput } from './schemas.js';
 
 export const readQuery = defineSqliteTool({
@@ -13,9 +13,9 @@ export const readQuery = defineSqliteTool({
     'Integers beyond 2^53 come back as decimal strings and BLOBs as {"$blob": base64}. Statements that change anything are refused.',
   input: z.object(sqlInput),
   output: rowsOutput,
-  annotations: { readOnlyHint: true },
+  kind: 'read',
   async handler({ sql, params }, { deps, signal, limits }) {
     const { bytes, ...r } = await deps.run<QueryResult>({ op: 'query', sql, ...(params ? { params } : {}), allow: 'read', ...limits }, signal);
-    return { text: renderRows(r, limits), structured: r, ...(bytes === undefined ? {} : { structuredBytes: bytes }), rows: r.rowCount, truncated: r.truncated };
+    return { text: rowsText, note: rowsNote(r, limits), structured: r, ...(bytes === undefined ? {} : { structuredBytes: bytes }), rows: r.rowCount, truncated: r.truncated };
   },
 });
