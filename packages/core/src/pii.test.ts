@@ -354,3 +354,26 @@ describe('replacement', () => {
     expect(() => createPiiScanner({ mode: 'strict', regions: ['XX'] })).toThrow(/Unknown phone region "XX"/);
   });
 });
+
+describe('fast paths', () => {
+  it('returns timestamps as databases print them at once, and still scans what follows a date', () => {
+    for (const mode of ['basic', 'strict'] as const) {
+      const scan = createPiiScanner({ mode });
+      for (const t of ['2025-03-01', '2025-03-01 10:00', '2025-03-01 10:00:00+00', '2025-03-01T10:00:00.123456Z', '2025-03-01 10:00:00-05:30']) {
+        const counts: Record<string, number> = {};
+        expect(scan(t, counts), `${mode}: ${t}`).toBe(t);
+        expect(counts).toEqual({});
+      }
+      const counts: Record<string, number> = {};
+      expect(scan('2025-03-01 call +44 20 7946 0958', counts)).toBe('2025-03-01 call [REDACTED:phone]');
+      expect(scan('2025-03-01 a@b.io', counts)).toBe('2025-03-01 [REDACTED:email]');
+    }
+  });
+
+  it('short strings are skipped in basic mode unless they hold an @', () => {
+    const scan = createPiiScanner({ mode: 'basic' });
+    expect(scan('a@b.io', {})).toBe('[REDACTED:email]');
+    expect(scan('1234567', {})).toBe('1234567');
+    expect(createPiiScanner({ mode: 'strict' })('::1', {})).toBe('[REDACTED:ip]');
+  });
+});

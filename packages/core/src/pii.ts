@@ -184,6 +184,8 @@ const DATE_LIKE =
 /** `52.520008`, `1.234.567`: numbers, not phones. */
 const DECIMAL_LIKE = /^\d+\.\d+$|^\d{1,3}(?:\.\d{3})+$/;
 const DOUBLE_SEPARATOR = /[ .-]{2}/;
+/** `2025-03-01`, `2025-03-01 10:00:00+00`, `2025-03-01T10:00:00.123Z`: nothing else fits in them. */
+const TIMESTAMP = /^\d{4}-\d{2}-\d{2}(?:[ T]\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(?:Z|[+-]\d{2}(?::?\d{2})?)?)?$/;
 const DOTTED_QUAD = /^\d{1,3}(?:\.\d{1,3}){3}$/;
 /** Most libphonenumber look-ups one candidate may cost while looking for a phone inside it. */
 const PHONE_TRIES = 16;
@@ -460,7 +462,13 @@ export function createPiiScanner(options: PiiScannerOptions): PiiScanner {
   }
   const verdicts = new PhoneVerdicts(regions);
 
+  // No finding is shorter: basic's shortest is a `+` phone of 8 (`+2901234`, Saint Helena;
+  // emails, shorter, need an `@`); strict's is an IPv6 address such as `::1`.
+  const minLength = strict ? 3 : 8;
   return (text, counts) => {
+    if (text.length < minLength && !text.includes('@')) return text;
+    // Dates and timestamps as databases print them, the most common strings with digits.
+    if (text.charCodeAt(4) === 45 && TIMESTAMP.test(text)) return text;
     // One pass over the characters: what is there, and where number candidates may start.
     let digits = 0;
     let upperPair = false;

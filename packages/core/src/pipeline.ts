@@ -54,7 +54,15 @@ const errorResult = (text: string): CallToolResult => ({ isError: true, content:
  */
 export async function runToolCall(p: PipelineDeps, name: string, rawArgs: unknown, extra: CallExtra): Promise<CallToolResult> {
   const started = performance.now();
-  const protector = await p.protector();
+  let protector: Protector;
+  try {
+    protector = await p.protector();
+  } catch (err) {
+    // Fail closed: without its filters the server does not know what it may show.
+    p.log.error('masking unavailable', { error: err instanceof Error ? err.message : String(err) });
+    writeAudit(p.audit, { type: 'audit', time: new Date().toISOString(), connector: p.connector, tool: name, principal: extra.principal ?? p.defaultPrincipal, arguments: '[not recorded]', decision: 'allow', outcome: 'error', errorCode: 'internal', durationMs: 0, bytes: 0, truncated: false });
+    return errorResult(`${name} was not run: the server could not load its personal-data filters (see its log). Ask the user to check the installation.`);
+  }
   const stats = newStats();
   const event: AuditEvent = {
     type: 'audit',

@@ -378,3 +378,16 @@ describe('--pii-regions', () => {
     expect(e.masked).toMatchObject({ phone: 4, ip: 4 });
   });
 });
+
+describe('when the masking filters cannot load', () => {
+  it('fails closed: nothing runs, the model is told, the audit records the call', async () => {
+    const s = await connect(['--allow-write', '--confirm', 'off']);
+    s.runtime.pipeline.protector = () => Promise.reject(new Error('Cannot find package libphonenumber-js'));
+    const [r, e] = await call(s, 'add_thing', { name: 'x' });
+    expect(r.isError).toBe(true);
+    expect(textOf(r)).toBe('add_thing was not run: the server could not load its personal-data filters (see its log). Ask the user to check the installation.');
+    expect(s.runtime.deps.added).toEqual([]);
+    expect(e).toMatchObject({ tool: 'add_thing', outcome: 'error', errorCode: 'internal', arguments: '[not recorded]' });
+    expect(s.logs().some((l) => l.msg === 'masking unavailable')).toBe(true);
+  });
+});

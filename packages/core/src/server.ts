@@ -85,7 +85,11 @@ export function createRuntime<S extends OptionSpecs, Deps extends Disposable>(
     audit,
     secrets: [...(connector.secrets?.(config) ?? []), ...(config.maskSalt ? [config.maskSalt] : [])],
     defaultPrincipal: config.principal ?? localPrincipal(),
-    protector: () => (protector ??= createProtector(config)),
+    protector: () =>
+      (protector ??= createProtector(config).catch((err: unknown) => {
+        protector = undefined; // tried again on the next call
+        throw err;
+      })),
     limiter: new RateLimiter({ read: config.rateLimitRead, write: config.rateLimitWrite }),
     tokens: new ConfirmationTokens(),
   };
@@ -173,6 +177,12 @@ export function buildServer(runtime: ConnectorRuntime): Server {
     },
   );
 
+  // The masking libraries load in the background once the client is set up, before its first
+  // call in the usual case (a model takes a while to decide), not while it waits for initialize.
+  server.oninitialized = () => {
+    setTimeout(() => void pipeline.protector().catch(() => {}), PRELOAD_DELAY_MS).unref();
+  };
+
   let tools: Tool[] | undefined;
   server.setRequestHandler(ListToolsRequestSchema, () => ({ tools: (tools ??= [...pipeline.policy.enabled.values()].map((t) => toolJson(t, connector.openWorld))) }));
   const resourcesChanged = () => {
@@ -251,6 +261,9 @@ export function buildServer(runtime: ConnectorRuntime): Server {
 }
 
 export { ConfigError };
+
+/** After initialize: long enough for the client's tools/list to be answered first. */
+const PRELOAD_DELAY_MS = 200;
 
 /** How long the user has to answer a confirmation the client shows. */
 const CONFIRM_TIMEOUT_MS = 10 * 60_000;
