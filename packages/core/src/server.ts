@@ -206,7 +206,13 @@ export function buildServer(runtime: ConnectorRuntime): Server {
     server.setRequestHandler(ListResourcesRequestSchema, async (_req, extra) => {
       const fixed = (connector.resources ?? []).map(({ uri, name, title, description, mimeType }) => ({ uri, name, title, description, mimeType }));
       const listed = await Promise.all(
-        (connector.resourceTemplates ?? []).map(async (t) => (await t.list(deps, extra.signal)).map((r) => ({ mimeType: t.mimeType, ...r }))),
+        (connector.resourceTemplates ?? []).map(async (t) => {
+          // Names and descriptions come from the backend (table names, comments): cleaned and
+          // masked like results. The URI stays as it is, so that it can be read back.
+          const protector = await pipeline.protector();
+          const safe = (text: string) => protector.text(text, newStats());
+          return (await t.list(deps, extra.signal)).map((r) => ({ mimeType: t.mimeType, ...r, name: safe(r.name), ...(r.description === undefined ? {} : { description: safe(r.description) }) }));
+        }),
       ).catch(resourceError);
       return { resources: [...fixed, ...listed.flat()] };
     });

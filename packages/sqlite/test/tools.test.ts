@@ -470,6 +470,21 @@ describe('personal data in results', () => {
     }
   });
 
+  it('a table name with hidden characters is listed cleaned, and its URI still reads', async () => {
+    const odd = makeDatabase('CREATE TABLE "pay\u202emerts" (id INTEGER); CREATE TABLE contacts (id INTEGER);');
+    const s = await connect([odd.file]);
+    try {
+      const { resources } = await s.client.listResources();
+      const r = resources.find((x) => x.uri.includes('pay'))!;
+      expect(r.name).not.toMatch(/\u202e/);
+      expect(r.name).toContain('paymerts');
+      expect((await s.client.readResource({ uri: r.uri })).contents).toHaveLength(1);
+    } finally {
+      await s.close();
+      odd.cleanup();
+    }
+  });
+
   it('hidden characters stored in the database do not reach the model', async () => {
     const s = await connect([db.file]);
     try {
