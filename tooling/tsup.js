@@ -46,7 +46,11 @@ export function buildConfig({ cli = false, ...options } = {}) {
     clean: true,
     dts: true,
     treeshake: true,
-    ...(cli ? { minify: true, esbuildPlugins: [slimBundle(process.cwd())] } : {}),
+    // Bundled CommonJS dependencies (prom-client) call require() for Node's modules: give every
+    // output file a real one.
+    ...(cli
+      ? { minify: true, esbuildPlugins: [slimBundle(process.cwd())], banner: { js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);" } }
+      : {}),
     ...options,
   });
 }

@@ -32,6 +32,23 @@ export const coreOptions = {
   ),
   rateLimitRead: opt.rate('Most read calls per principal, e.g. 600/min (a burst of that many, refilled evenly); off for none.', { default: null }),
   rateLimitWrite: opt.rate('Most write and destructive calls per principal, e.g. 60/min; off for none.', { default: { count: 60, windowMs: 60_000, text: '60/min' } }),
+  confirmSecret: opt.string('Key that signs confirmation tokens; give every replica the same one so a token issued by one is accepted by all (default: random per process).', { secret: true, placeholder: 'SECRET' }),
+  transport: opt.enum(['stdio', 'http'] as const, 'stdio for a client that starts the server; http to serve Streamable HTTP at /mcp (with /healthz, /readyz and /metrics).', { default: 'stdio' }),
+  host: opt.string('Address to listen on in http mode; 0.0.0.0 for all interfaces (then authentication is required).', { default: '127.0.0.1', placeholder: 'ADDRESS' }),
+  port: opt.integer('Port to listen on in http mode (0: any free port).', { default: 8080, min: 0, max: 65535 }),
+  stateful: opt.boolean('Keep a session per client (Mcp-Session-Id) in http mode: needed for elicitation over HTTP, but pins each client to one replica. Default: stateless, any replica serves any request.'),
+  sessionTimeout: opt.duration('How long an idle stateful session is kept.', { default: 30 * 60_000 }),
+  allowedHosts: opt.list('Host header values accepted at /mcp (DNS-rebinding protection). Default: localhost names when listening on loopback, else the host of --resource-url.', { placeholder: 'HOST[:PORT],…' }),
+  allowedOrigins: opt.list('Origin header values accepted at /mcp; a request with any other Origin is refused (browsers send one, other clients do not).', { placeholder: 'https://app.example.com' }),
+  maxRequestBytes: opt.bytes('Largest request body accepted in http mode.', { default: 1024 * 1024 }),
+  apiKeys: opt.list('API keys accepted in http mode, as NAME:SHA256 (hex of the key; `printf %s "$KEY" | sha256sum`), optionally :read or :read+write. Sent as X-API-Key or Authorization: Bearer.', { secret: true, placeholder: 'NAME:SHA256[:SCOPES]' }),
+  oauthIssuer: opt.string('OAuth 2.1 authorization server whose bearer JWTs are accepted (its iss); its JWKS is found through its metadata unless --oauth-jwks-url.', { placeholder: 'URL' }),
+  oauthJwksUrl: opt.string('JWKS URL of the authorization server, when it publishes no metadata.', { placeholder: 'URL' }),
+  resourceUrl: opt.string('This server\'s public URL (e.g. https://mcp.example.com/mcp): the audience tokens must name (RFC 8707) and the resource in /.well-known/oauth-protected-resource.', { placeholder: 'URL' }),
+  oauthReadScope: opt.string('Scope that allows read tools (and listing).', { default: 'mcp:read', placeholder: 'SCOPE' }),
+  oauthWriteScope: opt.string('Scope that allows write and destructive tools.', { default: 'mcp:write', placeholder: 'SCOPE' }),
+  allowUnauthenticated: opt.boolean('Serve http on a non-loopback address without authentication (only behind a gateway that authenticates).'),
+  shutdownTimeout: opt.duration('On SIGTERM, how long in-flight calls may finish before the server exits.', { default: 25_000 }),
 };
 
 export type CoreConfig = ConfigOf<typeof coreOptions>;

@@ -176,6 +176,8 @@ export interface ConnectorDefinition<S extends OptionSpecs = OptionSpecs, Deps e
   resources?: readonly ResourceDefinition<Deps>[];
   resourceTemplates?: readonly ResourceTemplateDefinition<Deps>[];
   prompts?: readonly PromptDefinition<any>[];
+  /** For /readyz in http mode: resolves when the backend answers (e.g. SELECT 1), throws when it does not. Default: always ready. */
+  ready?(deps: Deps, signal: AbortSignal): Promise<void>;
   /** Values that must never reach a log (passwords in URLs, tokens). */
   secrets?(config: ConfigOf<S> & CoreConfig): string[];
 }

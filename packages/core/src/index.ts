@@ -29,6 +29,7 @@ export { RateLimiter, parseRate, type Rate } from './rate-limit.js';
 export { ConfirmationTokens, TOKEN_TTL_MS } from './confirm.js';
 export { runToolCall } from './pipeline.js';
 export { loadConfig, createRuntime, buildServer, type ConnectorRuntime, type FullConfig } from './server.js';
-export { runStdio } from './stdio.js';
+export { run } from './run.js';
+export { serveStdio } from './stdio.js';
 export { renderTable, rowsText, rowsNote, estimateRowBytes, type RowsResult } from './render.js';
 export { toolsMarkdown, optionsMarkdown } from './docs.js';

@@ -27,6 +27,8 @@ export interface PipelineDeps {
   protector(): Promise<Protector>;
   limiter: RateLimiter;
   tokens: ConfirmationTokens;
+  /** Called when a call starts; what it returns gets the call's audit event when it ends (metrics, tracing). */
+  onCall?(tool: string): ((event: AuditEvent) => void) | undefined;
 }
 
 /** The user's answer to a confirmation the client showed. */
@@ -54,13 +56,16 @@ const errorResult = (text: string): CallToolResult => ({ isError: true, content:
  */
 export async function runToolCall(p: PipelineDeps, name: string, rawArgs: unknown, extra: CallExtra): Promise<CallToolResult> {
   const started = performance.now();
+  const observe = p.onCall?.(name);
   let protector: Protector;
   try {
     protector = await p.protector();
   } catch (err) {
     // Fail closed: without its filters the server does not know what it may show.
     p.log.error('masking unavailable', { error: err instanceof Error ? err.message : String(err) });
-    writeAudit(p.audit, { type: 'audit', time: new Date().toISOString(), connector: p.connector, tool: name, principal: extra.principal ?? p.defaultPrincipal, arguments: '[not recorded]', decision: 'allow', outcome: 'error', errorCode: 'internal', durationMs: 0, bytes: 0, truncated: false });
+    const event: AuditEvent = { type: 'audit', time: new Date().toISOString(), connector: p.connector, tool: name, principal: extra.principal ?? p.defaultPrincipal, arguments: '[not recorded]', decision: 'allow', outcome: 'error', errorCode: 'internal', durationMs: 0, bytes: 0, truncated: false };
+    writeAudit(p.audit, event);
+    observe?.(event);
     return errorResult(`${name} was not run: the server could not load its personal-data filters (see its log). Ask the user to check the installation.`);
   }
   const stats = newStats();
@@ -83,6 +88,7 @@ export async function runToolCall(p: PipelineDeps, name: string, rawArgs: unknow
     if (Object.keys(stats.masked).length) event.masked = stats.masked;
     if (stats.hidden) event.hiddenCharacters = stats.hidden;
     writeAudit(p.audit, event);
+    observe?.(event);
     return result;
   };
   const deny = (decision: AuditEvent['decision'], text: string, fields: Partial<AuditEvent> = {}) => finish(errorResult(text), { decision, outcome: 'denied', ...fields });

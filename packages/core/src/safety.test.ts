@@ -263,7 +263,7 @@ describe('confirmation of destructive calls', () => {
     expect(textOf(first)).toContain('delete_thing changes data, so the user must confirm it first. Nothing has been changed yet.');
     expect(textOf(first)).toContain('Thing 7 would be deleted.');
     expect(e1).toMatchObject({ decision: 'deny:needs_confirmation', outcome: 'denied' });
-    const token = /confirmation_token: "(confirm-[A-Za-z0-9_-]{22})"/.exec(textOf(first))![1]!;
+    const token = /confirmation_token: "(confirm-[A-Za-z0-9_-]{56})"/.exec(textOf(first))![1]!;
     expect(JSON.stringify(s.audit())).not.toContain(token.slice(8));
 
     const [other] = await call(s, 'delete_thing', { id: 8, confirmation_token: token });
@@ -285,7 +285,7 @@ describe('confirmation of destructive calls', () => {
 
   it('a made-up token is refused', async () => {
     const s = await connect(['--allow-write']);
-    const [r] = await call(s, 'delete_thing', { id: 7, confirmation_token: 'confirm-AAAAAAAAAAAAAAAAAAAAAA' });
+    const [r] = await call(s, 'delete_thing', { id: 7, confirmation_token: `confirm-${'A'.repeat(56)}` });
     expect(r.isError).toBe(true);
     expect(s.runtime.deps.deleted).toEqual([]);
   });

@@ -83,7 +83,7 @@ export function createRuntime<S extends OptionSpecs, Deps extends Disposable>(
     policy: toolPolicy(connector.tools, config),
     log,
     audit,
-    secrets: [...(connector.secrets?.(config) ?? []), ...(config.maskSalt ? [config.maskSalt] : [])],
+    secrets: [...(connector.secrets?.(config) ?? []), ...[config.maskSalt, config.confirmSecret].filter((v): v is string => Boolean(v))],
     defaultPrincipal: config.principal ?? localPrincipal(),
     protector: () =>
       (protector ??= createProtector(config).catch((err: unknown) => {
@@ -91,7 +91,7 @@ export function createRuntime<S extends OptionSpecs, Deps extends Disposable>(
         throw err;
       })),
     limiter: new RateLimiter({ read: config.rateLimitRead, write: config.rateLimitWrite }),
-    tokens: new ConfirmationTokens(),
+    tokens: new ConfirmationTokens(config.confirmSecret),
   };
   let closing: Promise<void> | undefined;
   return {

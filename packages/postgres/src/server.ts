@@ -15,6 +15,8 @@ export const connector = defineConnector({
   options: postgresOptions,
   validate: (config) => void connectionUrl(config),
   createDeps: (config, runtime) => new PostgresDeps(config, runtime.log),
+  // /readyz in http mode: the database answers a trivial catalog query through the pool.
+  ready: async (deps, signal) => void (await deps.catalog('SELECT 1', [], signal, 2000)),
   secrets: urlSecrets,
   tools,
   resources: [overviewResource],

@@ -117,3 +117,28 @@ describe('a pooled connection that died while idle, before the connector noticed
     }
   });
 });
+
+describe('readiness in http mode', () => {
+  it('/readyz answers 503 while the database is down and 200 once it is back; /healthz stays 200', async () => {
+    const { createRuntime } = await import('@org/mcp-core');
+    const { startHttp } = await import('@org/mcp-core/http');
+    const runtime = createRuntime(connector, loadConfig(connector, [reader.url, '--transport', 'http', '--port', '0'], {}), { auditSink: memorySink(), logSink: memorySink() });
+    const http = await startHttp(runtime);
+    const status = async (path: string) => (await fetch(`${http.url}${path}`)).status;
+    try {
+      expect(await status('/readyz')).toBe(200);
+      await server.pause();
+      try {
+        const down = await fetch(`${http.url}/readyz`);
+        expect(down.status).toBe(503);
+        expect(await down.json()).toMatchObject({ status: 'not ready', reason: expect.stringMatching(/Cannot connect to PostgreSQL/) });
+        expect(await status('/healthz')).toBe(200);
+      } finally {
+        await server.resume();
+      }
+      await expect.poll(() => status('/readyz'), { timeout: 10_000 }).toBe(200);
+    } finally {
+      await http.shutdown('test');
+    }
+  });
+});

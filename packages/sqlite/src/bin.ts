@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-import { runStdio } from '@org/mcp-core';
+import { run } from '@org/mcp-core';
 import { connector } from './server.js';
 
-await runStdio(connector);
+await run(connector);

@@ -16,6 +16,8 @@ export const connector = defineConnector({
   options: sqliteOptions,
   validate: (config) => void databaseFile(config, pkg.version),
   createDeps: (config, runtime) => new SqliteDeps(config, databaseFile(config, pkg.version), runtime),
+  // /readyz in http mode: an engine opens the file and lists its tables.
+  ready: async (deps, signal) => void (await deps.run({ op: 'tables' }, signal)),
   tools,
   resources: [schemaResource, insightsResource],
   resourceTemplates: [tableResources],
