@@ -39,7 +39,7 @@ export const coreOptions = {
   stateful: opt.boolean('Keep a session per client (Mcp-Session-Id) in http mode: needed for elicitation over HTTP, but pins each client to one replica. Default: stateless, any replica serves any request.'),
   sessionTimeout: opt.duration('How long an idle stateful session is kept.', { default: 30 * 60_000 }),
   allowedHosts: opt.list('Host header values accepted at /mcp (DNS-rebinding protection). Default: localhost names when listening on loopback, else the host of --resource-url.', { placeholder: 'HOST[:PORT],…' }),
-  allowedOrigins: opt.list('Origin header values accepted at /mcp; a request with any other Origin is refused (browsers send one, other clients do not).', { placeholder: 'https://app.example.com' }),
+  allowedOrigins: opt.list('Origin header values accepted at /mcp; a request with any other Origin is refused (browsers send one, other clients do not). Default: none, or localhost origins when listening on loopback.', { placeholder: 'https://app.example.com' }),
   maxRequestBytes: opt.bytes('Largest request body accepted in http mode.', { default: 1024 * 1024 }),
   apiKeys: opt.list('API keys accepted in http mode, as NAME:SHA256 (hex of the key; `printf %s "$KEY" | sha256sum`), optionally :read or :read+write. Sent as X-API-Key or Authorization: Bearer.', { secret: true, placeholder: 'NAME:SHA256[:SCOPES]' }),
   oauthIssuer: opt.string('OAuth 2.1 authorization server whose bearer JWTs are accepted (its iss); its JWKS is found through its metadata unless --oauth-jwks-url.', { placeholder: 'URL' }),

@@ -157,6 +157,11 @@ describe('stateless http (the default)', () => {
     expect(metrics).toContain('process_resident_memory_bytes');
   });
 
+  it('on loopback, accepts local origins and refuses any other (DNS rebinding)', async () => {
+    for (const origin of ['http://localhost:3000', 'http://127.0.0.1:8080', 'https://[::1]']) expect((await post(s.url, INIT, { origin })).status, origin).toBe(200);
+    for (const origin of ['http://evil.example.test', 'http://localhost.evil.example.test', 'null']) expect((await post(s.url, INIT, { origin })).status, origin).toBe(403);
+  });
+
   it('refuses what a stateless server cannot do: GET streams, DELETE, and unknown paths', async () => {
     const get = await fetch(s.url, { headers: { accept: 'text/event-stream' } });
     expect(get.status).toBe(405);

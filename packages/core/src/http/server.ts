@@ -69,6 +69,13 @@ export async function startHttp(runtime: ConnectorRuntime): Promise<HttpHandle> 
   const allowedHosts = hostAllowlist(config, resource);
   if (!allowedHosts) log.warn('no Host allowlist', { hint: 'set --allowed-hosts (or --resource-url) so that DNS rebinding cannot reach /mcp' });
   const allowedOrigins = new Set((config.allowedOrigins ?? []).map((o) => o.replace(/\/$/, '').toLowerCase()));
+  // On loopback, pages served from this machine (any port) are local processes too; a page from
+  // any other origin is what DNS rebinding looks like.
+  const localOrigins = !config.allowedOrigins?.length && LOOPBACK.has(config.host);
+  const originAllowed = (origin: string) => {
+    const o = origin.replace(/\/$/, '').toLowerCase();
+    return allowedOrigins.has(o) || (localOrigins && /^https?:\/\/(localhost|127\.0\.0\.1|\[::1\])(:\d+)?$/.test(o));
+  };
 
   const sessions = new Map<string, { transport: StreamableHTTPServerTransport; server: Server; principal: string | undefined; seen: number }>();
   let inFlight = 0;
@@ -124,7 +131,7 @@ export async function startHttp(runtime: ConnectorRuntime): Promise<HttpHandle> 
     const host = (req.headers.host ?? '').toLowerCase();
     if (allowedHosts && !hostAllowed(host, allowedHosts)) return sendJson(res, 403, rpcError(-32000, `Forbidden: Host ${JSON.stringify(host)} is not served here; set --allowed-hosts.`));
     const origin = req.headers.origin;
-    if (origin !== undefined && !allowedOrigins.has(origin.replace(/\/$/, '').toLowerCase())) {
+    if (origin !== undefined && !originAllowed(origin)) {
       return sendJson(res, 403, rpcError(-32000, `Forbidden: Origin ${JSON.stringify(origin)} is not allowed; set --allowed-origins.`));
     }
 
