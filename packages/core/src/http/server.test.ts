@@ -363,3 +363,40 @@ describe('start-up checks', () => {
     await expect(start(['--api-keys', 'ci:nothex'])).rejects.toThrow(/Invalid --api-keys: each entry is NAME:SHA256/);
   });
 });
+
+describe('OpenTelemetry', () => {
+  it('makes a span per tool call when a tracer provider is registered', async () => {
+    const { trace } = await import('@opentelemetry/api');
+    const spans: Array<{ name: string; attributes: Record<string, unknown>; status?: { code: number }; ended: boolean }> = [];
+    const provider = {
+      getTracer: () => ({
+        startSpan(name: string, options: { attributes?: Record<string, unknown> } = {}) {
+          const span = { name, attributes: { ...options.attributes }, status: undefined as { code: number } | undefined, ended: false };
+          spans.push(span);
+          return {
+            setAttributes: (a: Record<string, unknown>) => void Object.assign(span.attributes, a),
+            setStatus: (st: { code: number }) => void (span.status = st),
+            end: () => void (span.ended = true),
+          };
+        },
+      }),
+    };
+    trace.setGlobalTracerProvider(provider as never);
+    const s = await serve([]);
+    try {
+      const client = await connectClient(s.url);
+      await client.callTool({ name: 'echo', arguments: { message: 'traced' } });
+      await client.callTool({ name: 'no_such_tool', arguments: {} });
+      await client.close();
+      expect(spans.map((x) => [x.name, x.attributes['mcp.outcome'], x.ended])).toEqual([
+        ['tools/call echo', 'ok', true],
+        ['tools/call no_such_tool', 'denied', true],
+      ]);
+      expect(spans[0]!.attributes).toMatchObject({ 'mcp.tool': 'echo', 'mcp.connector': 'mcp-http-test', 'mcp.decision': 'allow' });
+      expect(spans[1]!.status).toEqual({ code: 2, message: 'denied' });
+    } finally {
+      trace.disable();
+      await s.handle.shutdown('test');
+    }
+  });
+});
