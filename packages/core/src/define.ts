@@ -77,6 +77,8 @@ export interface ToolDefinition<In extends z.ZodObject = z.ZodObject, Out = unkn
   input: In;
   output?: z.ZodType<Out>;
   kind: ToolKind;
+  /** The group it belongs to, for connectors with a `toolsets` option (e.g. GitHub's repos, issues). */
+  toolset?: string;
   /** Calling it twice with the same input has no further effect (default: true for reads, false otherwise). */
   idempotent?: boolean;
   /** Reaches beyond the connector's own backend (default: the connector's `openWorld`). */
@@ -87,6 +89,13 @@ export interface ToolDefinition<In extends z.ZodObject = z.ZodObject, Out = unkn
    * and its arguments.
    */
   preview?(input: z.output<In>, ctx: ToolContext<Deps, Config>): Promise<string> | string;
+  /**
+   * For tools that are not destructive but whose call may still need the user's consent: the
+   * reason to ask for this call (shown above the preview), or undefined to run it at once. E.g.
+   * GitHub's guard: writing to a public repository after reading a private one. With --confirm
+   * off nothing is asked; a tool that must not run unconfirmed refuses in its handler.
+   */
+  confirmIf?(input: z.output<In>, ctx: ToolContext<Deps, Config>): Promise<string | undefined> | string | undefined;
   handler(input: z.output<In>, ctx: ToolContext<Deps, Config>): Promise<ToolOutput<Out>> | ToolOutput<Out>;
 }
 
@@ -99,7 +108,7 @@ export function defineTool<In extends z.ZodObject, Out = never, Deps = any, Conf
 ): ToolDefinition<In, Out, Deps, Config> {
   if (!/^[a-z][a-z0-9_]*$/.test(def.name)) throw new Error(`Tool name "${def.name}" must be snake_case`);
   if (!['read', 'write', 'destructive'].includes(def.kind)) throw new Error(`Tool ${def.name}: kind must be read, write or destructive`);
-  if (def.kind === 'destructive' && CONFIRMATION_TOKEN in def.input.shape) throw new Error(`Tool ${def.name}: the argument ${CONFIRMATION_TOKEN} is the core's`);
+  if ((def.kind === 'destructive' || def.confirmIf) && CONFIRMATION_TOKEN in def.input.shape) throw new Error(`Tool ${def.name}: the argument ${CONFIRMATION_TOKEN} is the core's`);
   return def;
 }
 

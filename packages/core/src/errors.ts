@@ -11,6 +11,7 @@ export type ErrorCode =
   | 'cancelled'
   | 'too_large'
   | 'unavailable'
+  | 'rate_limited'
   | 'backend';
 
 export class ConnectorError extends Error {

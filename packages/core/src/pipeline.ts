@@ -142,13 +142,16 @@ export async function runToolCall(p: PipelineDeps, name: string, rawArgs: unknow
   };
 
   try {
-    if (confirming) {
+    // A destructive call is always confirmed; another tool's only when it gives a reason.
+    const reason = confirming ? await race(() => tool.confirmIf?.(input, ctx)) : undefined;
+    if (confirming && (tool.kind === 'destructive' || reason)) {
       if (typeof token === 'string') {
         const check = p.tokens.redeem(token, event.principal, name, input);
         if (check !== 'ok') return deny('deny:invalid_token', invalidToken(name, check));
         event.confirmation = 'token';
       } else {
-        const preview = showHidden(await race(() => tool.preview?.(input, ctx) ?? defaultPreview(name, input)));
+        const what = showHidden(await race(() => tool.preview?.(input, ctx) ?? defaultPreview(name, input)));
+        const preview = reason ? `${showHidden(reason)}\n\n${what}` : what;
         if (p.config.confirm === 'elicit' && extra.elicit) {
           clearTimeout(timer); // the user's time to decide is not the call's
           let answer: ElicitAnswer;

@@ -21,9 +21,12 @@ export function toolAnnotations(tool: ToolDefinition, connectorOpenWorld = false
 /** The rate-limit class of a tool: reads, and everything that changes data. */
 export const rateClass = (tool: ToolDefinition): 'read' | 'write' => (tool.kind === 'read' ? 'read' : 'write');
 
-/** Destructive tools take a confirmation token when --confirm is on; the core adds the argument. */
+/**
+ * Destructive tools, and tools that may ask (confirmIf), take a confirmation token when
+ * --confirm is on; the core adds the argument.
+ */
 export function needsConfirmation(tool: ToolDefinition, config: Pick<CoreConfig, 'confirm'>): boolean {
-  return tool.kind === 'destructive' && config.confirm !== 'off';
+  return (tool.kind === 'destructive' || tool.confirmIf !== undefined) && config.confirm !== 'off';
 }
 
 const tokenArgument = z
@@ -50,12 +53,17 @@ export function toolPolicy(tools: readonly ToolDefinition[], config: Pick<CoreCo
     if (unknown.length) throw new ConfigError(`Unknown tool "${unknown[0]}" in ${flag}. Known tools: ${[...known].join(', ')}.`);
   }
   const only = config.tools?.length ? new Set(config.tools) : undefined;
+  // A connector that groups its tools declares a `toolsets` option; the connector checks the names.
+  const toolsets = (config as { toolsets?: string[] }).toolsets;
+  const sets = toolsets?.length ? new Set(toolsets) : undefined;
   const excluded = new Set(config.excludeTools ?? []);
   const enabled = new Map<string, ToolDefinition>();
   const disabled = new Map<string, string>();
   for (const tool of tools) {
     if (tool.kind !== 'read' && !config.allowWrite) {
       disabled.set(tool.name, `Tool ${tool.name} changes data and this server is read-only. The user can restart it with --allow-write (or MCP_ALLOW_WRITE=true) to enable it.`);
+    } else if (sets && tool.toolset && !sets.has(tool.toolset)) {
+      disabled.set(tool.name, `Tool ${tool.name} belongs to the ${tool.toolset} toolset, which is not enabled on this server (--toolsets ${[...sets].join(',')}).`);
     } else if (only && !only.has(tool.name)) {
       disabled.set(tool.name, `Tool ${tool.name} is not enabled on this server (it is not in --tools). Use one of: ${[...only].join(', ')}.`);
     } else if (excluded.has(tool.name)) {

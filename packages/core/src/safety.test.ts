@@ -87,13 +87,26 @@ const addThing = defineTool({
   },
 });
 
+const postNote = defineTool({
+  name: 'post_note',
+  title: 'Post a note',
+  description: 'Posts a note; asks first when it goes public.',
+  input: z.object({ text: z.string(), public: z.boolean().default(false) }),
+  kind: 'write',
+  confirmIf: (input) => (input.public ? 'This note will be public.' : undefined),
+  handler: ({ text }, { deps }: { deps: Deps }) => {
+    deps.added.push(text);
+    return { note: 'Posted.' };
+  },
+});
+
 const connector = defineConnector({
   name: 'mcp-safety',
   title: 'Safety Test',
   version: '0.0.0',
   options: {},
   createDeps: (): Deps => ({ deleted: [], added: [] }),
-  tools: [profile, customers, failing, deleteThing, addThing],
+  tools: [profile, customers, failing, deleteThing, addThing, postNote],
 });
 
 let session: TestSession<Deps> | undefined;
@@ -317,6 +330,25 @@ describe('confirmation of destructive calls', () => {
     const [r] = await call(s, 'add_thing', { name: 'n' });
     expect(r.isError).toBeFalsy();
     expect(s.runtime.deps.added).toEqual(['n']);
+  });
+});
+
+describe('confirmation asked by a tool for one call (confirmIf)', () => {
+  it('runs at once without a reason, and goes through confirmation with one, the reason above the preview', async () => {
+    const messages: string[] = [];
+    const s = await connect(['--allow-write'], {
+      elicit: (req) => {
+        messages.push(req.message);
+        return { action: 'decline' };
+      },
+    });
+    expect((await call(s, 'post_note', { text: 'private' }))[0].isError).toBeFalsy();
+    const [r, e] = await call(s, 'post_note', { text: 'shout', public: true });
+    expect(r.isError).toBe(true);
+    expect(messages).toHaveLength(1);
+    expect(messages[0]).toMatch(/^Safety Test wants to run post_note:\n\nThis note will be public\.\n\npost_note with\n  text: shout\n  public: true/);
+    expect(s.runtime.deps.added).toEqual(['private']);
+    expect(e.decision).toBe('deny:user_declined');
   });
 });
 

@@ -1,0 +1,52 @@
+import { z } from 'zod';
+import type { ToolContext } from '@org/mcp-core';
+import type { GithubConfig } from '../config.js';
+import type { GithubDeps, RepoRef } from '../deps.js';
+
+type Ctx = ToolContext<GithubDeps, GithubConfig>;
+
+export const repoInput = {
+  owner: z.string().min(1).max(100).regex(/^[A-Za-z0-9-]+$/, 'a user or organization login').describe('Repository owner (user or organization login).'),
+  repo: z.string().min(1).max(100).regex(/^[A-Za-z0-9._-]+$/, 'a repository name').describe('Repository name.'),
+};
+
+export const pageInput = {
+  page: z.number().int().min(1).default(1).describe('Page number, from 1.'),
+  per_page: z.number().int().min(1).max(100).default(30).describe('Items per page (at most 100).'),
+};
+
+/** `next_page` from a response's Link header, when there is a next page. */
+export function nextPage(headers: { link?: string }, page: number): number | undefined {
+  return /rel="next"/.test(headers.link ?? '') ? page + 1 : undefined;
+}
+
+/** Before a read of a repository's content: the allowlist; after it, the guard's memory. */
+export async function beforeRead(ctx: Ctx, ref: RepoRef): Promise<void> {
+  ctx.deps.check(ref);
+}
+
+export async function afterRead(ctx: Ctx, ref: RepoRef): Promise<void> {
+  await ctx.deps.noteRead(ctx.principal, ref, ctx.signal);
+}
+
+/**
+ * For write tools: the pipeline asks this whether the user must confirm the call (the
+ * cross-visibility guard); the allowlist is checked first, so a refused repository is never
+ * previewed.
+ */
+export function guardedWrite<In extends RepoRef>() {
+  return {
+    confirmIf: async (input: In, ctx: Ctx) => {
+      ctx.deps.check(input);
+      return ctx.deps.crossVisibility(ctx.principal, input, ctx.signal);
+    },
+  };
+}
+
+/** At the start of a write handler: the allowlist, and the guard when nothing was confirmed (--confirm off). */
+export async function beforeWrite(ctx: Ctx, ref: RepoRef): Promise<void> {
+  ctx.deps.check(ref);
+  if (ctx.config.confirm === 'off') await ctx.deps.crossVisibility(ctx.principal, ref, ctx.signal);
+}
+
+export const userLogin = (u: { login?: string } | null | undefined) => u?.login ?? 'ghost';

@@ -1,0 +1,351 @@
+// A local fake of the GitHub REST API over real HTTP. Every request is routed and validated
+// against GitHub's own OpenAPI description (@octokit/openapi, api.github.com.json) by
+// openapi-backend: an unknown path, a wrong method, a missing or mistyped parameter or body
+// field is recorded as a violation and answered 404/422 the way GitHub would, so a test can
+// assert that the connector made no request GitHub would refuse. Answers use GitHub's shapes:
+// pagination Link headers, `{ message, documentation_url }` errors, 401 for bad credentials,
+// 403 primary rate limits with x-ratelimit-* headers, and secondary rate limits with retry-after.
+import { readFileSync } from 'node:fs';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { createRequire } from 'node:module';
+import { OpenAPIBackend, type Context, type Request as ApiRequest } from 'openapi-backend';
+
+const require = createRequire(import.meta.url);
+let definition: unknown;
+
+/** GitHub's description, parsed once per process, with `nullable` without `type` dropped (ajv refuses it). */
+function githubDefinition(): unknown {
+  if (definition) return definition;
+  const d = JSON.parse(readFileSync(require.resolve('@octokit/openapi/generated/api.github.com.json'), 'utf8'));
+  (function fix(x: unknown): void {
+    if (Array.isArray(x)) x.forEach(fix);
+    else if (x && typeof x === 'object') {
+      const o = x as Record<string, unknown>;
+      if (o.nullable === true && o.type === undefined) delete o.nullable;
+      for (const v of Object.values(o)) fix(v);
+    }
+  })(d);
+  return (definition = d);
+}
+
+export interface FakeRepo {
+  owner: string;
+  name: string;
+  private: boolean;
+  description?: string;
+  default_branch?: string;
+  branches?: Record<string, string>;
+  /** path -> text content (files only, on the default branch) */
+  files?: Record<string, string>;
+  commits?: Array<{ sha: string; message: string; author: string; date: string }>;
+  issues?: FakeIssue[];
+}
+
+export interface FakeIssue {
+  number: number;
+  title: string;
+  body: string;
+  state?: 'open' | 'closed';
+  user?: string;
+  labels?: string[];
+  comments?: Array<{ id: number; body: string; user: string }>;
+  pull_request?: boolean;
+}
+
+export interface RecordedRequest {
+  method: string;
+  path: string;
+  operationId?: string;
+  query: Record<string, string>;
+  body?: unknown;
+  authorization?: string;
+}
+
+export interface FakeGitHub {
+  /** Base URL to give the connector (--github-api-url). */
+  url: string;
+  repos: Map<string, FakeRepo>;
+  requests: RecordedRequest[];
+  /** Requests GitHub's description does not allow (wrong path, method, parameter or body). */
+  violations: Array<{ request: RecordedRequest; errors: unknown }>;
+  /** Requests to operations the fake does not implement. */
+  unimplemented: RecordedRequest[];
+  /** The next `n` requests get a primary rate-limit 403 (remaining 0, reset in `resetSeconds`). */
+  rateLimitNext(n: number, resetSeconds?: number): void;
+  /** The next `n` requests get a secondary rate-limit 403 with retry-after. */
+  secondaryLimitNext(n: number, retryAfterSeconds?: number): void;
+  close(): Promise<void>;
+}
+
+const json = (res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) => {
+  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', ...headers }).end(JSON.stringify(body));
+};
+const DOCS = 'https://docs.github.com/rest';
+
+/** Starts the fake on a free port. `token` is the one credential it accepts. */
+export async function startFakeGitHub(options: { token: string; repos?: FakeRepo[] }): Promise<FakeGitHub> {
+  const repos = new Map((options.repos ?? []).map((r) => [`${r.owner}/${r.name}`.toLowerCase(), { default_branch: 'main', branches: { main: sha('main') }, files: {}, commits: [], issues: [], ...r }]));
+  const requests: RecordedRequest[] = [];
+  const violations: FakeGitHub['violations'] = [];
+  const unimplemented: RecordedRequest[] = [];
+  let primaryLimited = 0;
+  let primaryReset = 60;
+  let secondaryLimited = 0;
+  let secondaryRetry = 1;
+  let remaining = 5000;
+  let nextId = 1000;
+  let baseUrl = '';
+
+  const api = new OpenAPIBackend({ definition: githubDefinition() as never, quick: true, validate: true, strict: false, ajvOpts: { strict: false, validateFormats: false } as never });
+
+  const repoOf = (c: Context): FakeRepo | undefined => repos.get(`${c.request.params.owner}/${c.request.params.repo}`.toLowerCase());
+  const notFound = (res: ServerResponse) => json(res, 404, { message: 'Not Found', documentation_url: DOCS, status: '404' });
+
+  type Handler = (c: Context, res: ServerResponse, r: RecordedRequest) => void;
+  const handlers: Record<string, Handler> = {
+    'repos/get': (c, res) => {
+      const r = repoOf(c);
+      if (!r) return notFound(res);
+      json(res, 200, repoJson(r, baseUrl));
+    },
+    'search/repos': (c, res) => {
+      const q = String(c.request.query.q ?? '').toLowerCase();
+      const words = q.split(/\s+/).filter((w) => w && !w.includes(':'));
+      const hits = [...repos.values()].filter((r) => words.every((w) => `${r.owner}/${r.name} ${r.description ?? ''}`.toLowerCase().includes(w)));
+      paginate(c, res, hits.map((r) => repoJson(r, baseUrl)), (items, total) => ({ total_count: total, incomplete_results: false, items }));
+    },
+    'repos/list-branches': (c, res) => {
+      const r = repoOf(c);
+      if (!r) return notFound(res);
+      paginate(c, res, Object.entries(r.branches!).map(([name, s]) => ({ name, commit: { sha: s, url: `${baseUrl}/repos/${r.owner}/${r.name}/commits/${s}` }, protected: name === r.default_branch })));
+    },
+    'repos/list-commits': (c, res) => {
+      const r = repoOf(c);
+      if (!r) return notFound(res);
+      paginate(c, res, r.commits!.map((k) => ({ sha: k.sha, html_url: `https://github.com/${r.owner}/${r.name}/commit/${k.sha}`, commit: { message: k.message, author: { name: k.author, email: `${k.author}@users.noreply.github.com`, date: k.date } }, author: { login: k.author } })));
+    },
+    'git/get-ref': (c, res) => {
+      const r = repoOf(c);
+      const branch = String(c.request.params.ref).replace(/^heads\//, '');
+      const s = r?.branches?.[branch];
+      if (!r || !s) return notFound(res);
+      json(res, 200, { ref: `refs/heads/${branch}`, object: { sha: s, type: 'commit' } });
+    },
+    'git/create-ref': (c, res) => {
+      const r = repoOf(c);
+      if (!r) return notFound(res);
+      const { ref, sha: s } = c.request.requestBody as { ref: string; sha: string };
+      const name = ref.replace(/^refs\/heads\//, '');
+      if (r.branches![name]) return json(res, 422, { message: 'Reference already exists', documentation_url: DOCS, status: '422' });
+      r.branches![name] = s;
+      json(res, 201, { ref, object: { sha: s, type: 'commit' } });
+    },
+    'repos/get-content': (c, res) => {
+      const r = repoOf(c);
+      const path = decodeURIComponent(String(c.request.params.path));
+      if (!r) return notFound(res);
+      const text = r.files![path];
+      if (text !== undefined) {
+        return json(res, 200, { type: 'file', name: path.split('/').at(-1), path, size: Buffer.byteLength(text), sha: sha(text), encoding: 'base64', content: Buffer.from(text).toString('base64').replace(/(.{60})/g, '$1\n'), html_url: `https://github.com/${r.owner}/${r.name}/blob/main/${path}` });
+      }
+      const prefix = path ? `${path}/` : '';
+      const entries = new Map<string, 'file' | 'dir'>();
+      for (const p of Object.keys(r.files!)) if (p.startsWith(prefix)) {
+        const rest = p.slice(prefix.length);
+        entries.set(rest.split('/')[0]!, rest.includes('/') ? 'dir' : 'file');
+      }
+      if (!entries.size) return notFound(res);
+      json(res, 200, [...entries].map(([name, type]) => ({ type, name, path: `${prefix}${name}`, size: type === 'file' ? Buffer.byteLength(r.files![`${prefix}${name}`]!) : 0, sha: sha(name) })));
+    },
+    'issues/list-for-repo': (c, res) => {
+      const r = repoOf(c);
+      if (!r) return notFound(res);
+      const state = String(c.request.query.state ?? 'open');
+      const list = r.issues!.filter((i) => state === 'all' || (i.state ?? 'open') === state);
+      paginate(c, res, list.map((i) => issueJson(r, i)));
+    },
+    'issues/get': (c, res) => {
+      const r = repoOf(c);
+      const i = r?.issues!.find((x) => x.number === Number(c.request.params.issue_number));
+      if (!r || !i) return notFound(res);
+      json(res, 200, issueJson(r, i));
+    },
+    'issues/list-comments': (c, res) => {
+      const r = repoOf(c);
+      const i = r?.issues!.find((x) => x.number === Number(c.request.params.issue_number));
+      if (!r || !i) return notFound(res);
+      paginate(c, res, (i.comments ?? []).map((k) => ({ id: k.id, body: k.body, user: { login: k.user }, created_at: '2026-01-02T03:04:05Z', html_url: `https://github.com/${r.owner}/${r.name}/issues/${i.number}#issuecomment-${k.id}` })));
+    },
+    'issues/create': (c, res) => {
+      const r = repoOf(c);
+      if (!r) return notFound(res);
+      const b = c.request.requestBody as { title: string; body?: string; labels?: string[] };
+      const issue: FakeIssue = { number: 1 + Math.max(0, ...r.issues!.map((i) => i.number)), title: b.title, body: b.body ?? '', labels: b.labels ?? [], user: 'connector-bot' };
+      r.issues!.push(issue);
+      json(res, 201, issueJson(r, issue));
+    },
+    'issues/update': (c, res) => {
+      const r = repoOf(c);
+      const i = r?.issues!.find((x) => x.number === Number(c.request.params.issue_number));
+      if (!r || !i) return notFound(res);
+      Object.assign(i, c.request.requestBody as object);
+      json(res, 200, issueJson(r, i));
+    },
+    'issues/create-comment': (c, res) => {
+      const r = repoOf(c);
+      const i = r?.issues!.find((x) => x.number === Number(c.request.params.issue_number));
+      if (!r || !i) return notFound(res);
+      const comment = { id: nextId++, body: (c.request.requestBody as { body: string }).body, user: 'connector-bot' };
+      (i.comments ??= []).push(comment);
+      json(res, 201, { ...comment, user: { login: comment.user }, html_url: `https://github.com/${r.owner}/${r.name}/issues/${i.number}#issuecomment-${comment.id}` });
+    },
+  };
+
+  /** Answers a list with GitHub's page/per_page and Link header. */
+  function paginate(c: Context, res: ServerResponse, all: unknown[], wrap?: (items: unknown[], total: number) => unknown) {
+    const perPage = Math.min(100, Number(c.request.query.per_page ?? 30));
+    const page = Number(c.request.query.page ?? 1);
+    const items = all.slice((page - 1) * perPage, page * perPage);
+    const last = Math.max(1, Math.ceil(all.length / perPage));
+    const link = (p: number, rel: string) => {
+      const u = new URL(`${baseUrl}${c.request.path}`);
+      for (const [k, v] of Object.entries(c.request.query)) u.searchParams.set(k, String(v));
+      u.searchParams.set('page', String(p));
+      u.searchParams.set('per_page', String(perPage));
+      return `<${u}>; rel="${rel}"`;
+    };
+    const links = [...(page < last ? [link(page + 1, 'next'), link(last, 'last')] : []), ...(page > 1 ? [link(1, 'first'), link(page - 1, 'prev')] : [])];
+    json(res, 200, wrap ? wrap(items, all.length) : items, links.length ? { link: links.join(', ') } : {});
+  }
+
+  api.register({
+    validationFail: (c: Context, res: ServerResponse, rec: RecordedRequest) => {
+      violations.push({ request: rec, errors: c.validation.errors });
+      json(res, 422, { message: 'Validation Failed', errors: c.validation.errors, documentation_url: DOCS, status: '422' });
+    },
+    notFound: (_c: Context, res: ServerResponse, rec: RecordedRequest) => {
+      violations.push({ request: rec, errors: 'no such path in the GitHub REST API' });
+      notFound(res);
+    },
+    methodNotAllowed: (_c: Context, res: ServerResponse, rec: RecordedRequest) => {
+      violations.push({ request: rec, errors: 'method not allowed on this path' });
+      notFound(res);
+    },
+    notImplemented: (c: Context, res: ServerResponse, rec: RecordedRequest) => {
+      rec.operationId = c.operation?.operationId;
+      unimplemented.push(rec);
+      json(res, 501, { message: `fake GitHub: ${c.operation?.operationId} is not implemented` });
+    },
+  });
+  for (const [id, h] of Object.entries(handlers)) {
+    api.register(id, (c: Context, res: ServerResponse, rec: RecordedRequest) => {
+      rec.operationId = id;
+      h(c, res, rec);
+    });
+  }
+  await api.init();
+
+  const server: Server = createServer((req, res) => void handle(req, res));
+  async function handle(req: IncomingMessage, res: ServerResponse) {
+    const chunks: Buffer[] = [];
+    for await (const c of req) chunks.push(c as Buffer);
+    const raw = Buffer.concat(chunks).toString('utf8');
+    const url = new URL(req.url ?? '/', 'http://fake');
+    const rec: RecordedRequest = { method: req.method ?? 'GET', path: url.pathname, query: Object.fromEntries(url.searchParams), ...(raw ? { body: JSON.parse(raw) } : {}), ...(req.headers.authorization ? { authorization: req.headers.authorization } : {}) };
+    requests.push(rec);
+    const rateHeaders = () => ({ 'x-ratelimit-limit': '5000', 'x-ratelimit-remaining': String(remaining), 'x-ratelimit-used': String(5000 - remaining), 'x-ratelimit-resource': 'core', 'x-ratelimit-reset': String(Math.floor(Date.now() / 1000) + primaryReset) });
+    if (!/^(token|Bearer) /.test(req.headers.authorization ?? '') || req.headers.authorization!.split(' ')[1] !== options.token) {
+      return json(res, 401, { message: 'Bad credentials', documentation_url: DOCS, status: '401' });
+    }
+    if (primaryLimited > 0) {
+      primaryLimited--;
+      remaining = 0;
+      return json(res, 403, { message: 'API rate limit exceeded for user ID 1.', documentation_url: `${DOCS}/overview/rate-limits-for-the-rest-api`, status: '403' }, rateHeaders());
+    }
+    if (secondaryLimited > 0) {
+      secondaryLimited--;
+      return json(res, 403, { message: 'You have exceeded a secondary rate limit. Please wait a few minutes before you try again.', documentation_url: `${DOCS}/overview/rate-limits-for-the-rest-api#about-secondary-rate-limits`, status: '403' }, { 'retry-after': String(secondaryRetry) });
+    }
+    remaining = Math.max(0, remaining - 1);
+    for (const [k, v] of Object.entries(rateHeaders())) res.setHeader(k, v);
+    // GitHub answers GET …/contents/ (an empty path) with the repository root, although its
+    // description marks {path} as required; Octokit sends exactly that for path ''.
+    const root = /^\/repos\/([^/]+)\/([^/]+)\/contents\/?$/.exec(url.pathname);
+    if (root && rec.method === 'GET') {
+      rec.operationId = 'repos/get-content';
+      return handlers['repos/get-content']!({ request: { params: { owner: root[1]!, repo: root[2]!, path: '' }, query: rec.query } } as unknown as Context, res, rec);
+    }
+    const request: ApiRequest = { method: rec.method, path: url.pathname, query: rec.query, headers: req.headers as Record<string, string>, body: rec.body };
+    await api.handleRequest(request, res, rec);
+  }
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+
+  return {
+    url: baseUrl,
+    repos,
+    requests,
+    violations,
+    unimplemented,
+    rateLimitNext(n, resetSeconds = 60) {
+      primaryLimited = n;
+      primaryReset = resetSeconds;
+    },
+    secondaryLimitNext(n, retryAfterSeconds = 1) {
+      secondaryLimited = n;
+      secondaryRetry = retryAfterSeconds;
+    },
+    close: () =>
+      new Promise<void>((r) => {
+        server.closeAllConnections();
+        server.close(() => r());
+      }),
+  };
+}
+
+function sha(s: string): string {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 16777619) >>> 0;
+  return h.toString(16).padStart(8, '0').repeat(5);
+}
+
+function repoJson(r: FakeRepo, base: string) {
+  return {
+    id: Math.abs(Number.parseInt(sha(r.name).slice(0, 7), 16)),
+    name: r.name,
+    full_name: `${r.owner}/${r.name}`,
+    owner: { login: r.owner, type: 'Organization' },
+    private: r.private,
+    visibility: r.private ? 'private' : 'public',
+    description: r.description ?? null,
+    default_branch: r.default_branch,
+    html_url: `https://github.com/${r.owner}/${r.name}`,
+    url: `${base}/repos/${r.owner}/${r.name}`,
+    stargazers_count: 7,
+    forks_count: 1,
+    open_issues_count: r.issues!.filter((i) => (i.state ?? 'open') === 'open').length,
+    language: 'TypeScript',
+    topics: [],
+    archived: false,
+    pushed_at: '2026-11-30T12:00:00Z',
+    updated_at: '2026-11-30T12:00:00Z',
+  };
+}
+
+function issueJson(r: FakeRepo, i: FakeIssue) {
+  return {
+    id: 10_000 + i.number,
+    number: i.number,
+    title: i.title,
+    body: i.body,
+    state: i.state ?? 'open',
+    user: { login: i.user ?? 'octocat' },
+    labels: (i.labels ?? []).map((name) => ({ name })),
+    comments: (i.comments ?? []).length,
+    html_url: `https://github.com/${r.owner}/${r.name}/issues/${i.number}`,
+    created_at: '2026-01-01T00:00:00Z',
+    updated_at: '2026-01-02T00:00:00Z',
+    ...(i.pull_request ? { pull_request: { url: `https://api.github.com/repos/${r.owner}/${r.name}/pulls/${i.number}` } } : {}),
+  };
+}
