@@ -5,6 +5,7 @@
 // assert that the connector made no request GitHub would refuse. Answers use GitHub's shapes:
 // pagination Link headers, `{ message, documentation_url }` errors, 401 for bad credentials,
 // 403 primary rate limits with x-ratelimit-* headers, and secondary rate limits with retry-after.
+import { verify, type KeyObject } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -40,6 +41,37 @@ export interface FakeRepo {
   files?: Record<string, string>;
   commits?: Array<{ sha: string; message: string; author: string; date: string }>;
   issues?: FakeIssue[];
+  pulls?: FakePull[];
+  /** ref (branch or sha) -> commit statuses and check runs */
+  checks?: Record<string, { statuses: Array<{ context: string; state: string; description?: string }>; runs: Array<{ name: string; status: string; conclusion: string | null }> }>;
+  runs?: FakeRun[];
+}
+
+export interface FakePull {
+  number: number;
+  title: string;
+  body: string;
+  state?: 'open' | 'closed';
+  user?: string;
+  head: string;
+  base: string;
+  merged?: boolean;
+  draft?: boolean;
+  files?: Array<{ filename: string; status: string; additions: number; deletions: number; patch?: string }>;
+  reviews?: Array<{ id: number; user: string; state: string; body: string }>;
+  review_comments?: Array<{ id: number; user: string; body: string; path: string; line: number }>;
+  /** behind its base: update-branch has work to do */
+  behind?: boolean;
+}
+
+export interface FakeRun {
+  id: number;
+  name: string;
+  status: string;
+  conclusion: string | null;
+  head_branch: string;
+  event: string;
+  jobs: Array<{ id: number; name: string; status: string; conclusion: string | null; steps: Array<{ number: number; name: string; conclusion: string | null }>; log: string }>;
 }
 
 export interface FakeIssue {
@@ -84,8 +116,12 @@ const json = (res: ServerResponse, status: number, body: unknown, headers: Recor
 const DOCS = 'https://docs.github.com/rest';
 
 /** Starts the fake on a free port. `token` is the one credential it accepts. */
-export async function startFakeGitHub(options: { token: string; repos?: FakeRepo[] }): Promise<FakeGitHub> {
-  const repos = new Map((options.repos ?? []).map((r) => [`${r.owner}/${r.name}`.toLowerCase(), { default_branch: 'main', branches: { main: sha('main') }, files: {}, commits: [], issues: [], ...r }]));
+export async function startFakeGitHub(options: { token: string; repos?: FakeRepo[]; app?: { id: string; installationId: number; publicKey: KeyObject } }): Promise<FakeGitHub> {
+  const repos = new Map((options.repos ?? []).map((r) => [`${r.owner}/${r.name}`.toLowerCase(), { default_branch: 'main', branches: { main: sha('main') }, files: {}, commits: [], issues: [], pulls: [], checks: {}, runs: [], ...r }]));
+  /** Git objects made through the git data API: trees (with their files) and commits. */
+  const trees = new Map<string, { base?: string; entries: Array<{ path: string; content?: string; sha?: string | null }> }>();
+  const gitCommits = new Map<string, { tree: string; parents: string[]; message: string }>();
+  const users = ['octocat', 'ada', 'grace', 'linus'];
   const requests: RecordedRequest[] = [];
   const violations: FakeGitHub['violations'] = [];
   const unimplemented: RecordedRequest[] = [];
@@ -202,6 +238,198 @@ export async function startFakeGitHub(options: { token: string; repos?: FakeRepo
     },
   };
 
+  const pullOf = (c: Context) => repoOf(c)?.pulls!.find((x) => x.number === Number(c.request.params.pull_number));
+  const pullJson = (r: FakeRepo, p: FakePull) => ({
+    id: 20_000 + p.number,
+    number: p.number,
+    title: p.title,
+    body: p.body,
+    state: p.state ?? 'open',
+    draft: p.draft ?? false,
+    merged: p.merged ?? false,
+    mergeable: !(p.merged ?? false),
+    user: { login: p.user ?? 'octocat' },
+    head: { ref: p.head, sha: r.branches![p.head] ?? sha(p.head), label: `${r.owner}:${p.head}` },
+    base: { ref: p.base, sha: r.branches![p.base] ?? sha(p.base), label: `${r.owner}:${p.base}` },
+    html_url: `https://github.com/${r.owner}/${r.name}/pull/${p.number}`,
+    additions: (p.files ?? []).reduce((a, f) => a + f.additions, 0),
+    deletions: (p.files ?? []).reduce((a, f) => a + f.deletions, 0),
+    changed_files: (p.files ?? []).length,
+    comments: 0,
+    review_comments: (p.review_comments ?? []).length,
+    created_at: '2026-11-01T00:00:00Z',
+    updated_at: '2026-11-02T00:00:00Z',
+  });
+  const diffOf = (p: FakePull) => (p.files ?? []).map((f) => `diff --git a/${f.filename} b/${f.filename}\n--- a/${f.filename}\n+++ b/${f.filename}\n${f.patch ?? ''}`).join('\n');
+  Object.assign(handlers, {
+    'repos/create-or-update-file-contents': (c: Context, res: ServerResponse) => {
+      const r = repoOf(c);
+      if (!r) return notFound(res);
+      const path = decodeURIComponent(String(c.request.params.path));
+      const b = c.request.requestBody as { message: string; content: string; sha?: string; branch?: string };
+      const existing = r.files![path];
+      if (existing !== undefined && b.sha !== sha(existing)) return json(res, existing !== undefined && !b.sha ? 422 : 409, { message: b.sha ? `${path} does not match ${b.sha}` : 'Invalid request.\n\n"sha" wasn\'t supplied.', documentation_url: DOCS, status: b.sha ? '409' : '422' });
+      const text = Buffer.from(b.content, 'base64').toString('utf8');
+      r.files![path] = text;
+      const commit = sha(`${path}:${text}:${b.message}`);
+      r.commits!.unshift({ sha: commit, message: b.message, author: 'connector-bot', date: '2026-12-01T00:00:00Z' });
+      json(res, existing === undefined ? 201 : 200, { content: { name: path.split('/').at(-1), path, sha: sha(text) }, commit: { sha: commit, message: b.message, html_url: `https://github.com/${r.owner}/${r.name}/commit/${commit}` } });
+    },
+    'git/get-commit': (c: Context, res: ServerResponse) => {
+      const s2 = String(c.request.params.commit_sha);
+      const known = gitCommits.get(s2);
+      json(res, 200, { sha: s2, tree: { sha: known?.tree ?? `tree-${s2}` }, parents: (known?.parents ?? []).map((p) => ({ sha: p })), message: known?.message ?? 'commit' });
+    },
+    'git/create-tree': (c: Context, res: ServerResponse) => {
+      const b = c.request.requestBody as { base_tree?: string; tree: Array<{ path: string; content?: string; sha?: string | null }> };
+      const t = sha(JSON.stringify(b));
+      trees.set(t, { ...(b.base_tree ? { base: b.base_tree } : {}), entries: b.tree });
+      json(res, 201, { sha: t, tree: b.tree.map((e) => ({ path: e.path, mode: '100644', type: 'blob', sha: sha(e.content ?? '') })), truncated: false });
+    },
+    'git/create-commit': (c: Context, res: ServerResponse) => {
+      const b = c.request.requestBody as { message: string; tree: string; parents: string[] };
+      const s2 = sha(`${b.tree}:${b.message}:${b.parents.join()}`);
+      gitCommits.set(s2, { tree: b.tree, parents: b.parents, message: b.message });
+      json(res, 201, { sha: s2, tree: { sha: b.tree }, message: b.message, parents: b.parents.map((p) => ({ sha: p })), html_url: `https://github.com/commit/${s2}` });
+    },
+    'git/update-ref': (c: Context, res: ServerResponse) => {
+      const r = repoOf(c);
+      const branch = String(c.request.params.ref).replace(/^heads\//, '');
+      if (!r || !r.branches![branch]) return notFound(res);
+      const b = c.request.requestBody as { sha: string; force?: boolean };
+      const commit = gitCommits.get(b.sha);
+      if (!commit || !commit.parents.includes(r.branches![branch]!)) return json(res, 422, { message: 'Update is not a fast forward', documentation_url: DOCS, status: '422' });
+      r.branches![branch] = b.sha;
+      if (branch === r.default_branch) for (const e of trees.get(commit.tree)?.entries ?? []) if (e.content !== undefined) r.files![e.path] = e.content;
+      r.commits!.unshift({ sha: b.sha, message: commit.message, author: 'connector-bot', date: '2026-12-01T00:00:00Z' });
+      json(res, 200, { ref: `refs/heads/${branch}`, object: { sha: b.sha, type: 'commit' } });
+    },
+    'pulls/list': (c: Context, res: ServerResponse) => {
+      const r = repoOf(c);
+      if (!r) return notFound(res);
+      const state = String(c.request.query.state ?? 'open');
+      paginate(c, res, r.pulls!.filter((p) => state === 'all' || (p.state ?? 'open') === state).map((p) => pullJson(r, p)));
+    },
+    'pulls/get': (c: Context, res: ServerResponse) => {
+      const r = repoOf(c);
+      const p = pullOf(c);
+      if (!r || !p) return notFound(res);
+      if (String(c.request.headers.accept ?? '').includes('diff')) {
+        res.writeHead(200, { 'content-type': 'text/plain; charset=utf-8' }).end(diffOf(p));
+        return;
+      }
+      json(res, 200, pullJson(r, p));
+    },
+    'pulls/list-files': (c: Context, res: ServerResponse) => {
+      const p = pullOf(c);
+      if (!p) return notFound(res);
+      paginate(c, res, (p.files ?? []).map((f) => ({ sha: sha(f.filename), ...f, changes: f.additions + f.deletions })));
+    },
+    'pulls/list-reviews': (c: Context, res: ServerResponse) => {
+      const p = pullOf(c);
+      if (!p) return notFound(res);
+      paginate(c, res, (p.reviews ?? []).map((v) => ({ id: v.id, user: { login: v.user }, state: v.state, body: v.body, submitted_at: '2026-11-03T00:00:00Z' })));
+    },
+    'pulls/list-review-comments': (c: Context, res: ServerResponse) => {
+      const p = pullOf(c);
+      if (!p) return notFound(res);
+      paginate(c, res, (p.review_comments ?? []).map((k) => ({ id: k.id, user: { login: k.user }, body: k.body, path: k.path, line: k.line, created_at: '2026-11-03T00:00:00Z' })));
+    },
+    'pulls/create': (c: Context, res: ServerResponse) => {
+      const r = repoOf(c);
+      if (!r) return notFound(res);
+      const b = c.request.requestBody as { title: string; head: string; base: string; body?: string; draft?: boolean };
+      if (!r.branches![b.head] || !r.branches![b.base]) return json(res, 422, { message: 'Validation Failed', errors: [{ resource: 'PullRequest', field: 'head', code: 'invalid' }], documentation_url: DOCS, status: '422' });
+      const p: FakePull = { number: 1 + Math.max(0, ...r.pulls!.map((x) => x.number), ...r.issues!.map((x) => x.number)), title: b.title, body: b.body ?? '', head: b.head, base: b.base, user: 'connector-bot', draft: b.draft ?? false };
+      r.pulls!.push(p);
+      json(res, 201, pullJson(r, p));
+    },
+    'pulls/create-review': (c: Context, res: ServerResponse) => {
+      const p = pullOf(c);
+      if (!p) return notFound(res);
+      const b = c.request.requestBody as { body?: string; event?: string };
+      const review = { id: nextId++, user: 'connector-bot', state: b.event === 'APPROVE' ? 'APPROVED' : b.event === 'REQUEST_CHANGES' ? 'CHANGES_REQUESTED' : 'COMMENTED', body: b.body ?? '' };
+      (p.reviews ??= []).push(review);
+      json(res, 200, { ...review, user: { login: review.user }, html_url: 'https://github.com/review' });
+    },
+    'pulls/merge': (c: Context, res: ServerResponse) => {
+      const p = pullOf(c);
+      if (!p) return notFound(res);
+      if (p.merged || p.state === 'closed') return json(res, 405, { message: 'Pull Request is not mergeable', documentation_url: DOCS, status: '405' });
+      p.merged = true;
+      p.state = 'closed';
+      json(res, 200, { sha: sha(`merge-${p.number}`), merged: true, message: 'Pull Request successfully merged' });
+    },
+    'pulls/update-branch': (c: Context, res: ServerResponse) => {
+      const p = pullOf(c);
+      if (!p) return notFound(res);
+      if (!p.behind) return json(res, 422, { message: 'There are no new commits on the base branch.', documentation_url: DOCS, status: '422' });
+      p.behind = false;
+      json(res, 202, { message: 'Updating pull request branch.', url: 'https://github.com' });
+    },
+    'repos/get-combined-status-for-ref': (c: Context, res: ServerResponse) => {
+      const r = repoOf(c);
+      if (!r) return notFound(res);
+      const statuses = r.checks![String(c.request.params.ref)]?.statuses ?? [];
+      const state = statuses.some((x) => x.state === 'failure' || x.state === 'error') ? 'failure' : statuses.some((x) => x.state === 'pending') ? 'pending' : 'success';
+      json(res, 200, { state, total_count: statuses.length, statuses, sha: String(c.request.params.ref) });
+    },
+    'checks/list-for-ref': (c: Context, res: ServerResponse) => {
+      const r = repoOf(c);
+      if (!r) return notFound(res);
+      const runs = r.checks![String(c.request.params.ref)]?.runs ?? [];
+      json(res, 200, { total_count: runs.length, check_runs: runs.map((x, i) => ({ id: i + 1, ...x, html_url: `https://github.com/checks/${i + 1}` })) });
+    },
+    'actions/list-workflow-runs-for-repo': (c: Context, res: ServerResponse) => {
+      const r = repoOf(c);
+      if (!r) return notFound(res);
+      const list = r.runs!.filter((x) => !c.request.query.branch || x.head_branch === c.request.query.branch).map((x) => ({ id: x.id, name: x.name, status: x.status, conclusion: x.conclusion, head_branch: x.head_branch, event: x.event, run_number: x.id % 1000, html_url: `https://github.com/${r.owner}/${r.name}/actions/runs/${x.id}`, created_at: '2026-11-04T00:00:00Z' }));
+      paginate(c, res, list, (items, total) => ({ total_count: total, workflow_runs: items }));
+    },
+    'actions/list-jobs-for-workflow-run': (c: Context, res: ServerResponse) => {
+      const run = repoOf(c)?.runs!.find((x) => x.id === Number(c.request.params.run_id));
+      if (!run) return notFound(res);
+      paginate(c, res, run.jobs.map(({ log: _l, ...j }) => ({ ...j, run_id: run.id, html_url: `https://github.com/job/${j.id}` })), (items, total) => ({ total_count: total, jobs: items }));
+    },
+    'actions/download-job-logs-for-workflow-run': (c: Context, res: ServerResponse) => {
+      const r = repoOf(c);
+      const job = r?.runs!.flatMap((x) => x.jobs).find((j) => j.id === Number(c.request.params.job_id));
+      if (!r || !job) return notFound(res);
+      // GitHub answers with a redirect to a short-lived URL that serves the plain-text log.
+      res.writeHead(302, { location: `${baseUrl}/_logs/${r.owner}/${r.name}/${job.id}` }).end();
+    },
+    'search/code': (c: Context, res: ServerResponse) => {
+      const { terms, scope } = parseQuery(String(c.request.query.q ?? ''));
+      const hits = [...repos.values()].filter((r) => inScope(r, scope)).flatMap((r) => Object.entries(r.files!).filter(([, text]) => terms.every((t) => text.toLowerCase().includes(t))).map(([path]) => ({ name: path.split('/').at(-1), path, sha: sha(path), html_url: `https://github.com/${r.owner}/${r.name}/blob/main/${path}`, repository: { name: r.name, full_name: `${r.owner}/${r.name}`, private: r.private, owner: { login: r.owner } }, score: 1 })));
+      paginate(c, res, hits, (items, total) => ({ total_count: total, incomplete_results: false, items }));
+    },
+    'search/issues-and-pull-requests': (c: Context, res: ServerResponse) => {
+      const { terms, scope, is } = parseQuery(String(c.request.query.q ?? ''));
+      const hits = [...repos.values()].filter((r) => inScope(r, scope)).flatMap((r) => [...r.issues!.map((i) => ({ r, i, pr: Boolean(i.pull_request) })), ...r.pulls!.map((p) => ({ r, i: { number: p.number, title: p.title, body: p.body, state: p.state, user: p.user, pull_request: true } as FakeIssue, pr: true }))]).filter(({ i, pr }) => (!is.has('pr') || pr) && (!is.has('issue') || !pr) && terms.every((t) => `${i.title} ${i.body}`.toLowerCase().includes(t)));
+      paginate(c, res, hits.map(({ r, i }) => ({ ...issueJson(r, i), repository_url: `${baseUrl}/repos/${r.owner}/${r.name}` })), (items, total) => ({ total_count: total, incomplete_results: false, items }));
+    },
+    'search/users': (c: Context, res: ServerResponse) => {
+      const { terms } = parseQuery(String(c.request.query.q ?? ''));
+      const hits = users.filter((u) => terms.every((t) => u.includes(t))).map((login, i) => ({ login, id: i + 1, type: 'User', html_url: `https://github.com/${login}`, score: 1 }));
+      paginate(c, res, hits, (items, total) => ({ total_count: total, incomplete_results: false, items }));
+    },
+  } satisfies Record<string, Handler>);
+
+  /** Free-text terms, repo:/user:/org: scope and is: qualifiers of a search query. */
+  function parseQuery(q: string) {
+    const terms: string[] = [];
+    const scope: string[] = [];
+    const is = new Set<string>();
+    for (const w of q.toLowerCase().split(/\s+/).filter(Boolean)) {
+      const m = /^(repo|user|org|is):(.+)$/.exec(w);
+      if (!m) terms.push(w);
+      else if (m[1] === 'is') is.add(m[2]!);
+      else scope.push(m[1] === 'repo' ? m[2]! : `${m[2]}/*`);
+    }
+    return { terms, scope, is };
+  }
+  const inScope = (r: FakeRepo, scope: string[]) => !scope.length || scope.some((s2) => s2 === `${r.owner}/${r.name}`.toLowerCase() || s2 === `${r.owner.toLowerCase()}/*`);
+
   /** Answers a list with GitHub's page/per_page and Link header. */
   function paginate(c: Context, res: ServerResponse, all: unknown[], wrap?: (items: unknown[], total: number) => unknown) {
     const perPage = Math.min(100, Number(c.request.query.per_page ?? 30));
@@ -255,6 +483,27 @@ export async function startFakeGitHub(options: { token: string; repos?: FakeRepo
     const rec: RecordedRequest = { method: req.method ?? 'GET', path: url.pathname, query: Object.fromEntries(url.searchParams), ...(raw ? { body: JSON.parse(raw) } : {}), ...(req.headers.authorization ? { authorization: req.headers.authorization } : {}) };
     requests.push(rec);
     const rateHeaders = () => ({ 'x-ratelimit-limit': '5000', 'x-ratelimit-remaining': String(remaining), 'x-ratelimit-used': String(5000 - remaining), 'x-ratelimit-resource': 'core', 'x-ratelimit-reset': String(Math.floor(Date.now() / 1000) + primaryReset) });
+    const logs = /^\/_logs\/([^/]+)\/([^/]+)\/(\d+)$/.exec(url.pathname);
+    if (logs) {
+      // The short-lived log URL GitHub redirects to: no Authorization header needed.
+      const job = repos.get(`${logs[1]}/${logs[2]}`.toLowerCase())?.runs!.flatMap((x) => x.jobs).find((j) => j.id === Number(logs[3]));
+      if (!job) return notFound(res);
+      res.writeHead(200, { 'content-type': 'text/plain; charset=utf-8' }).end(job.log);
+      return;
+    }
+    // A GitHub App: its JWT (RS256, iss = app id) buys an installation token, which then
+    // authenticates like a personal token.
+    const install = /^\/app\/installations\/(\d+)\/access_tokens$/.exec(url.pathname);
+    if (install && rec.method === 'POST') {
+      const jwt = /^bearer (.+)$/i.exec(req.headers.authorization ?? '')?.[1] ?? '';
+      const [h, p, sig] = jwt.split('.');
+      const claims = p ? (JSON.parse(Buffer.from(p, 'base64url').toString()) as { iss?: string | number; exp?: number }) : {};
+      const valid = Boolean(options.app && h && sig && verify('RSA-SHA256', Buffer.from(`${h}.${p}`), options.app.publicKey, Buffer.from(sig, 'base64url')) && String(claims.iss) === options.app.id && (claims.exp ?? 0) * 1000 > Date.now());
+      if (!valid) return json(res, 401, { message: 'A JSON web token could not be decoded', documentation_url: DOCS, status: '401' });
+      if (Number(install[1]) !== options.app!.installationId) return notFound(res);
+      rec.operationId = 'apps/create-installation-access-token';
+      return json(res, 201, { token: options.token, expires_at: new Date(Date.now() + 3_600_000).toISOString(), permissions: { contents: 'read', issues: 'write' }, repository_selection: 'all' });
+    }
     if (!/^(token|Bearer) /.test(req.headers.authorization ?? '') || req.headers.authorization!.split(' ')[1] !== options.token) {
       return json(res, 401, { message: 'Bad credentials', documentation_url: DOCS, status: '401' });
     }

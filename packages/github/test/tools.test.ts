@@ -24,6 +24,43 @@ const fixture = (): FakeRepo[] => [
       { number: 2, title: 'Please help', body: INJECTION, user: 'mallory' },
       ...Array.from({ length: 43 }, (_, i) => ({ number: i + 3, title: `Old issue ${i + 3}`, body: '', state: 'closed' as const })),
     ],
+    pulls: [
+      {
+        number: 50,
+        title: 'Add feature',
+        body: 'This adds it.',
+        head: 'dev',
+        base: 'main',
+        user: 'ada',
+        behind: true,
+        files: [{ filename: 'src/index.ts', status: 'modified', additions: 2, deletions: 1, patch: '@@ -1 +1,2 @@\n-export const x = 1;\n+export const x = 2;\n+export const y = 3;' }],
+        reviews: [{ id: 501, user: 'grace', state: 'CHANGES_REQUESTED', body: 'Please add a test.' }],
+        review_comments: [{ id: 601, user: 'grace', body: 'Why 2?', path: 'src/index.ts', line: 1 }],
+      },
+    ],
+    checks: {
+      ['b'.repeat(40)]: {
+        statuses: [{ context: 'ci/lint', state: 'success', description: 'clean' }],
+        runs: [
+          { name: 'test', status: 'completed', conclusion: 'failure' },
+          { name: 'build', status: 'completed', conclusion: 'success' },
+        ],
+      },
+    },
+    runs: [
+      {
+        id: 9001,
+        name: 'CI',
+        status: 'completed',
+        conclusion: 'failure',
+        head_branch: 'dev',
+        event: 'pull_request',
+        jobs: [
+          { id: 71, name: 'test', status: 'completed', conclusion: 'failure', steps: [{ number: 1, name: 'checkout', conclusion: 'success' }, { number: 2, name: 'npm test', conclusion: 'failure' }], log: `${Array.from({ length: 100 }, (_, i) => `line ${i}`).join('\n')}\nError: expected 2 to be 1` },
+          { id: 72, name: 'build', status: 'completed', conclusion: 'success', steps: [{ number: 1, name: 'build', conclusion: 'success' }], log: 'ok' },
+        ],
+      },
+    ],
   },
   { owner: 'acme', name: 'secret', private: true, description: 'Private plans', files: { 'keys.txt': 'launch code 1234' }, issues: [{ number: 1, title: 'Internal', body: 'Confidential roadmap' }] },
   { owner: 'other', name: 'outside', private: false, description: 'Not ours', files: { 'README.md': 'outside' } },
@@ -49,7 +86,13 @@ describe('tools/list', () => {
     const s = await open();
     try {
       const { tools } = await s.client.listTools();
-      expect(tools.map((t) => t.name)).toEqual(['search_repositories', 'get_repository', 'list_branches', 'list_commits', 'get_file_contents', 'list_issues', 'get_issue']);
+      expect(tools.map((t) => t.name)).toEqual([
+        'search_repositories', 'get_repository', 'list_branches', 'list_commits', 'get_file_contents',
+        'list_issues', 'get_issue',
+        'list_pull_requests', 'get_pull_request', 'get_pull_request_diff', 'get_pull_request_files', 'get_pull_request_reviews', 'get_pull_request_status',
+        'search_code', 'search_issues', 'search_users',
+        'list_workflow_runs', 'get_job_logs',
+      ]);
       for (const t of tools) expect(t.annotations).toMatchObject({ readOnlyHint: true, openWorldHint: true });
       expect(textOf(await call(s, 'create_issue', { owner: 'acme', repo: 'app', title: 'x' }))).toMatch(/read-only.*--allow-write/);
     } finally {
@@ -145,6 +188,48 @@ describe('read tools', () => {
   });
 });
 
+describe('pull requests, search and Actions', () => {
+  let s: Session;
+  beforeAll(async () => {
+    s = await open();
+  });
+  afterAll(() => s.close());
+
+  it('list_pull_requests, get_pull_request, its diff, files, reviews and checks', async () => {
+    expect((await call(s, 'list_pull_requests', { owner: 'acme', repo: 'app' })).structuredContent).toMatchObject({ pull_requests: [{ number: 50, title: 'Add feature', head: 'dev', base: 'main', author: 'ada', merged: false }] });
+    const pr = await call(s, 'get_pull_request', { owner: 'acme', repo: 'app', pull_number: 50 });
+    expect(pr.structuredContent).toMatchObject({ number: 50, body: 'This adds it.', additions: 2, deletions: 1, changed_files: 1 });
+    const diff = await call(s, 'get_pull_request_diff', { owner: 'acme', repo: 'app', pull_number: 50 });
+    expect(dataOf(diff)).toContain('diff --git a/src/index.ts b/src/index.ts');
+    expect(dataOf(diff)).toContain('+export const y = 3;');
+    expect((await call(s, 'get_pull_request_files', { owner: 'acme', repo: 'app', pull_number: 50 })).structuredContent).toEqual({ files: [{ filename: 'src/index.ts', status: 'modified', additions: 2, deletions: 1 }] });
+    expect((await call(s, 'get_pull_request_reviews', { owner: 'acme', repo: 'app', pull_number: 50 })).structuredContent).toEqual({
+      reviews: [{ id: 501, author: 'grace', state: 'CHANGES_REQUESTED', body: 'Please add a test.' }],
+      comments: [{ id: 601, author: 'grace', path: 'src/index.ts', line: 1, body: 'Why 2?' }],
+    });
+    const status = await call(s, 'get_pull_request_status', { owner: 'acme', repo: 'app', pull_number: 50 });
+    expect(status.structuredContent).toMatchObject({ state: 'failure', sha: 'b'.repeat(40), statuses: [{ context: 'ci/lint', state: 'success' }] });
+    expect(noteOf(status)).toBe('Overall: failure at bbbbbbb; failed: test.');
+  });
+
+  it('search_code, search_issues, search_users', async () => {
+    const code = await call(s, 'search_code', { query: 'export' });
+    expect(code.structuredContent).toMatchObject({ items: [{ repository: 'acme/app', path: 'src/index.ts' }] });
+    const issues = await call(s, 'search_issues', { query: 'crash is:issue' });
+    expect(issues.structuredContent).toMatchObject({ total_count: 1, items: [{ repository: 'acme/app', number: 1, title: 'Crash on start' }] });
+    expect((await call(s, 'search_users', { query: 'ada' })).structuredContent).toMatchObject({ users: [{ login: 'ada', type: 'User' }] });
+  });
+
+  it('list_workflow_runs and get_job_logs: the failed job, its failed step and the end of its log', async () => {
+    expect((await call(s, 'list_workflow_runs', { owner: 'acme', repo: 'app' })).structuredContent).toMatchObject({ runs: [{ id: 9001, name: 'CI', conclusion: 'failure', branch: 'dev' }] });
+    const logs = await call(s, 'get_job_logs', { owner: 'acme', repo: 'app', run_id: 9001 });
+    const jobs = (logs.structuredContent as { jobs: Array<{ name: string; failed_steps: string[]; log_tail?: string }> }).jobs;
+    expect(jobs.map((j) => [j.name, j.failed_steps])).toEqual([['test', ['npm test']]]);
+    expect(jobs[0]!.log_tail!.split('\n')).toHaveLength(60);
+    expect(jobs[0]!.log_tail).toMatch(/Error: expected 2 to be 1$/);
+  });
+});
+
 describe('the repository allowlist (--repos)', () => {
   it('refuses other repositories before any request, on reads and writes, and limits search', async () => {
     const s = await open(['--repos', 'acme/*', '--allow-write', '--confirm', 'off']);
@@ -225,6 +310,35 @@ describe('write tools', () => {
       const token = /confirmation_token: "([^"]+)"/.exec(textOf(first))![1];
       const closed = await call(s, 'update_issue', { owner: 'acme', repo: 'app', issue_number: n, state: 'closed', confirmation_token: token });
       expect(closed.structuredContent).toMatchObject({ number: n, state: 'closed' });
+    } finally {
+      await s.close();
+    }
+  });
+});
+
+describe('file and pull request writes', () => {
+  it('create_or_update_file, push_files, create_pull_request, review, update branch; merge is confirmed', async () => {
+    const s = await open(['--allow-write', '--repos', 'acme/app']);
+    try {
+      const created = await call(s, 'create_or_update_file', { owner: 'acme', repo: 'app', path: 'docs/new.md', content: 'new', message: 'Add docs' });
+      expect(created.structuredContent).toMatchObject({ path: 'docs/new.md', created: true });
+      const updated = await call(s, 'create_or_update_file', { owner: 'acme', repo: 'app', path: 'README.md', content: '# App v2', message: 'Update README' });
+      expect(updated.structuredContent).toMatchObject({ created: false });
+      expect(fake.repos.get('acme/app')!.files!['README.md']).toBe('# App v2');
+      const pushed = await call(s, 'push_files', { owner: 'acme', repo: 'app', branch: 'main', message: 'Two files', files: [{ path: 'a.txt', content: 'A' }, { path: 'b/c.txt', content: 'C' }] });
+      expect(pushed.isError, textOf(pushed)).toBeFalsy();
+      expect(fake.repos.get('acme/app')!.files).toMatchObject({ 'a.txt': 'A', 'b/c.txt': 'C' });
+      expect(fake.repos.get('acme/app')!.branches!.main).toBe((pushed.structuredContent as { commit: string }).commit);
+      const opened = await call(s, 'create_pull_request', { owner: 'acme', repo: 'app', title: 'From dev', head: 'dev', base: 'main' });
+      const n = (opened.structuredContent as { number: number }).number;
+      expect(opened.structuredContent).toMatchObject({ head: 'dev', base: 'main', state: 'open' });
+      expect((await call(s, 'create_pull_request_review', { owner: 'acme', repo: 'app', pull_number: n, event: 'APPROVE' })).structuredContent).toMatchObject({ state: 'APPROVED' });
+      expect(textOf(await call(s, 'update_pull_request_branch', { owner: 'acme', repo: 'app', pull_number: 50 }))).toMatch(/^Updating pull request branch \(#50\)\.$/);
+      const first = await call(s, 'merge_pull_request', { owner: 'acme', repo: 'app', pull_number: n, merge_method: 'squash' });
+      expect(textOf(first)).toContain(`Merge pull request #${n} of acme/app (squash).`);
+      const token = /confirmation_token: "([^"]+)"/.exec(textOf(first))![1];
+      const merged = await call(s, 'merge_pull_request', { owner: 'acme', repo: 'app', pull_number: n, merge_method: 'squash', confirmation_token: token });
+      expect(merged.structuredContent).toMatchObject({ merged: true });
     } finally {
       await s.close();
     }
