@@ -3,6 +3,7 @@ import { opt, type ConfigOf } from './options.js';
 /** Options every connector has, with the same names everywhere. */
 export const coreOptions = {
   allowWrite: opt.boolean('Enable tools that change data (they are hidden otherwise).'),
+  readOnly: opt.boolean('Hide every tool that changes data even when --allow-write is set (pins a shared configuration to read-only).'),
   tools: opt.list('Only expose these tools (comma-separated names).'),
   excludeTools: opt.list('Hide these tools (comma-separated names).'),
   timeout: opt.duration('Per-call time limit; the backend work is stopped when it passes.', { default: 30_000 }),

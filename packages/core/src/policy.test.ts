@@ -81,6 +81,14 @@ describe('toolPolicy', () => {
   }
 });
 
+describe('--read-only', () => {
+  it('hides every tool that changes data, even with --allow-write', () => {
+    const p = toolPolicy(tools, { ...base, allowWrite: true, readOnly: true });
+    expect([...p.enabled.keys()]).toEqual(['list_things', 'read_thing']);
+    expect([...p.disabled.values()].join('\n')).toMatch(/runs with --read-only, which wins over --allow-write/);
+  });
+});
+
 describe('loadConfig applies the policy at start', () => {
   const connector = defineConnector({ name: 'mcp-p', title: 'P', version: '0.0.1', options: {}, createDeps: () => ({}), tools });
 

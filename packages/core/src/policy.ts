@@ -46,7 +46,7 @@ export interface ToolPolicy {
  * --allow-write, whatever the lists say. Destructive tools get the confirmation_token argument
  * when --confirm is on. Unknown names in --tools / --exclude-tools stop the process at start.
  */
-export function toolPolicy(tools: readonly ToolDefinition[], config: Pick<CoreConfig, 'allowWrite' | 'tools' | 'excludeTools' | 'confirm'>): ToolPolicy {
+export function toolPolicy(tools: readonly ToolDefinition[], config: Pick<CoreConfig, 'allowWrite' | 'tools' | 'excludeTools' | 'confirm'> & { readOnly?: boolean }): ToolPolicy {
   const known = new Set(tools.map((t) => t.name));
   for (const [flag, names] of [['--tools', config.tools], ['--exclude-tools', config.excludeTools]] as const) {
     const unknown = (names ?? []).filter((n) => !known.has(n));
@@ -60,7 +60,9 @@ export function toolPolicy(tools: readonly ToolDefinition[], config: Pick<CoreCo
   const enabled = new Map<string, ToolDefinition>();
   const disabled = new Map<string, string>();
   for (const tool of tools) {
-    if (tool.kind !== 'read' && !config.allowWrite) {
+    if (tool.kind !== 'read' && config.readOnly) {
+      disabled.set(tool.name, `Tool ${tool.name} changes data and this server runs with --read-only, which wins over --allow-write.`);
+    } else if (tool.kind !== 'read' && !config.allowWrite) {
       disabled.set(tool.name, `Tool ${tool.name} changes data and this server is read-only. The user can restart it with --allow-write (or MCP_ALLOW_WRITE=true) to enable it.`);
     } else if (sets && tool.toolset && !sets.has(tool.toolset)) {
       disabled.set(tool.name, `Tool ${tool.name} belongs to the ${tool.toolset} toolset, which is not enabled on this server (--toolsets ${[...sets].join(',')}).`);

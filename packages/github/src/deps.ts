@@ -47,6 +47,20 @@ export class GithubDeps {
     }));
   }
 
+  private me: Promise<string> | undefined;
+
+  /** The login the credential acts as (for a user's own new repositories). */
+  login(signal: AbortSignal): Promise<string> {
+    return (this.me ??= (async () => {
+      const gh = await this.github();
+      const { data } = await gh.users.getAuthenticated({ request: { signal } }).catch((e: unknown) => githubError(e, 'reading the authenticated user'));
+      return data.login;
+    })().catch((err: unknown) => {
+      this.me = undefined;
+      throw err;
+    }));
+  }
+
   /** True when --repos lets the connector touch owner/repo. */
   allowed({ owner, repo }: RepoRef): boolean {
     if (!this.allow) return true;

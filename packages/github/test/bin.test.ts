@@ -21,7 +21,7 @@ describe('the built bin over stdio', () => {
     const client = new Client({ name: 'bin-test', version: '0' });
     await client.connect(transport);
     try {
-      expect((await client.listTools()).tools).toHaveLength(18);
+      expect((await client.listTools()).tools).toHaveLength(18); // the read tools
       const r = (await client.callTool({ name: 'get_issue', arguments: { owner: 'acme', repo: 'app', issue_number: 1 } })) as CallToolResult;
       expect(r.isError).toBeFalsy();
       expect(r.structuredContent).toMatchObject({ title: 'Hello', body: 'World' });

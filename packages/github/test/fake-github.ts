@@ -117,7 +117,7 @@ const DOCS = 'https://docs.github.com/rest';
 
 /** Starts the fake on a free port. `token` is the one credential it accepts. */
 export async function startFakeGitHub(options: { token: string; repos?: FakeRepo[]; app?: { id: string; installationId: number; publicKey: KeyObject } }): Promise<FakeGitHub> {
-  const repos = new Map((options.repos ?? []).map((r) => [`${r.owner}/${r.name}`.toLowerCase(), { default_branch: 'main', branches: { main: sha('main') }, files: {}, commits: [], issues: [], pulls: [], checks: {}, runs: [], ...r }]));
+  const repos = new Map<string, FakeRepo>((options.repos ?? []).map((r) => [`${r.owner}/${r.name}`.toLowerCase(), { default_branch: 'main', branches: { main: sha('main') }, files: {}, commits: [], issues: [], pulls: [], checks: {}, runs: [], ...r }]));
   /** Git objects made through the git data API: trees (with their files) and commits. */
   const trees = new Map<string, { base?: string; entries: Array<{ path: string; content?: string; sha?: string | null }> }>();
   const gitCommits = new Map<string, { tree: string; parents: string[]; message: string }>();
@@ -408,12 +408,32 @@ export async function startFakeGitHub(options: { token: string; repos?: FakeRepo
       const hits = [...repos.values()].filter((r) => inScope(r, scope)).flatMap((r) => [...r.issues!.map((i) => ({ r, i, pr: Boolean(i.pull_request) })), ...r.pulls!.map((p) => ({ r, i: { number: p.number, title: p.title, body: p.body, state: p.state, user: p.user, pull_request: true } as FakeIssue, pr: true }))]).filter(({ i, pr }) => (!is.has('pr') || pr) && (!is.has('issue') || !pr) && terms.every((t) => `${i.title} ${i.body}`.toLowerCase().includes(t)));
       paginate(c, res, hits.map(({ r, i }) => ({ ...issueJson(r, i), repository_url: `${baseUrl}/repos/${r.owner}/${r.name}` })), (items, total) => ({ total_count: total, incomplete_results: false, items }));
     },
+    'users/get-authenticated': (_c: Context, res: ServerResponse) => json(res, 200, { login: 'connector-bot', id: 99, type: 'User' }),
+    'repos/create-for-authenticated-user': (c: Context, res: ServerResponse) => createRepo(c, res, 'connector-bot'),
+    'repos/create-in-org': (c: Context, res: ServerResponse) => createRepo(c, res, String(c.request.params.org)),
+    'repos/create-fork': (c: Context, res: ServerResponse) => {
+      const r = repoOf(c);
+      if (!r) return notFound(res);
+      const b = (c.request.requestBody ?? {}) as { organization?: string; name?: string };
+      const fork: FakeRepo = { ...structuredClone(r), owner: b.organization ?? 'connector-bot', name: b.name ?? r.name, issues: [], pulls: [], runs: [] };
+      repos.set(`${fork.owner}/${fork.name}`.toLowerCase(), fork);
+      json(res, 202, repoJson(fork, baseUrl));
+    },
     'search/users': (c: Context, res: ServerResponse) => {
       const { terms } = parseQuery(String(c.request.query.q ?? ''));
       const hits = users.filter((u) => terms.every((t) => u.includes(t))).map((login, i) => ({ login, id: i + 1, type: 'User', html_url: `https://github.com/${login}`, score: 1 }));
       paginate(c, res, hits, (items, total) => ({ total_count: total, incomplete_results: false, items }));
     },
   } satisfies Record<string, Handler>);
+
+  function createRepo(c: Context, res: ServerResponse, owner: string) {
+    const b = c.request.requestBody as { name: string; description?: string; private?: boolean; auto_init?: boolean };
+    const key = `${owner}/${b.name}`.toLowerCase();
+    if (repos.has(key)) return json(res, 422, { message: 'Repository creation failed.', errors: [{ resource: 'Repository', code: 'custom', field: 'name', message: 'name already exists on this account' }], documentation_url: DOCS, status: '422' });
+    const repo: FakeRepo = { owner, name: b.name, private: b.private ?? false, description: b.description ?? '', default_branch: 'main', branches: { main: sha(key) }, files: b.auto_init ? { 'README.md': `# ${b.name}\n` } : {}, commits: [], issues: [], pulls: [], checks: {}, runs: [] };
+    repos.set(key, repo);
+    json(res, 201, repoJson(repo, baseUrl));
+  }
 
   /** Free-text terms, repo:/user:/org: scope and is: qualifiers of a search query. */
   function parseQuery(q: string) {

@@ -345,6 +345,35 @@ describe('file and pull request writes', () => {
   });
 });
 
+describe('repositories: create and fork', () => {
+  it('create_repository is private by default; a public one after a private read is confirmed; fork_repository forks', async () => {
+    const s = await open(['--allow-write']);
+    try {
+      const priv = await call(s, 'create_repository', { name: 'notes' });
+      expect(priv.structuredContent).toMatchObject({ full_name: 'connector-bot/notes', private: true });
+      await call(s, 'get_file_contents', { owner: 'acme', repo: 'secret', path: 'keys.txt' });
+      const pub = await call(s, 'create_repository', { name: 'dump', org: 'acme', private: false });
+      expect(pub.isError).toBe(true);
+      expect(textOf(pub)).toContain('acme/dump is public, and this session has read the private repository acme/secret');
+      expect(fake.repos.has('acme/dump')).toBe(false);
+      const fork = await call(s, 'fork_repository', { owner: 'acme', repo: 'app', organization: 'forks' });
+      expect(fork.structuredContent).toMatchObject({ full_name: 'forks/app', private: false });
+    } finally {
+      await s.close();
+    }
+  });
+
+  it('--read-only wins over --allow-write', async () => {
+    const s = await open(['--allow-write', '--read-only']);
+    try {
+      expect((await s.client.listTools()).tools.every((t) => t.annotations?.readOnlyHint)).toBe(true);
+      expect(textOf(await call(s, 'create_issue', { owner: 'acme', repo: 'app', title: 'x' }))).toMatch(/--read-only, which wins over --allow-write/);
+    } finally {
+      await s.close();
+    }
+  });
+});
+
 describe('GitHub errors and rate limits', () => {
   it('a primary rate limit fails with the budget and the reset time; a short secondary limit is waited out', async () => {
     const s = await open();

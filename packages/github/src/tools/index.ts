@@ -4,6 +4,8 @@ import { createIssue } from './create-issue.js';
 import { createOrUpdateFile } from './create-or-update-file.js';
 import { createPullRequest } from './create-pull-request.js';
 import { createPullRequestReview } from './create-pull-request-review.js';
+import { createRepository } from './create-repository.js';
+import { forkRepository } from './fork-repository.js';
 import { getFileContents } from './get-file-contents.js';
 import { getIssue } from './get-issue.js';
 import { getJobLogs } from './get-job-logs.js';
@@ -38,6 +40,8 @@ export const tools = [
   createBranch,
   createOrUpdateFile,
   pushFiles,
+  createRepository,
+  forkRepository,
   // issues
   listIssues,
   getIssue,
