@@ -4,7 +4,13 @@ import { startFakeGitHub, type FakeGitHub } from './fake-github.js';
 
 let fake: FakeGitHub;
 beforeAll(async () => {
-  fake = await startFakeGitHub({ token: 'ghp_test', repos: [{ owner: 'acme', name: 'app', private: false, issues: Array.from({ length: 45 }, (_, i) => ({ number: i + 1, title: `Issue ${i + 1}`, body: '' })) }] });
+  fake = await startFakeGitHub({
+    token: 'ghp_test',
+    repos: [
+      { owner: 'acme', name: 'app', private: false, issues: Array.from({ length: 45 }, (_, i) => ({ number: i + 1, title: `Issue ${i + 1}`, body: '' })) },
+      { owner: 'acme', name: 'broken', private: 'no' as unknown as boolean },
+    ],
+  });
 }, 30_000);
 afterAll(() => fake.close());
 
@@ -27,6 +33,17 @@ describe('the fake GitHub', () => {
     await expect(octokit().request('POST /repos/{owner}/{repo}/issues', { owner: 'acme', repo: 'app', body: 'no title' } as never)).rejects.toMatchObject({ status: 422 });
     await expect(octokit().request('GET /repos/{owner}/{repo}/no-such-thing', { owner: 'acme', repo: 'app' })).rejects.toMatchObject({ status: 404 });
     expect(fake.violations.slice(before)).toHaveLength(2);
+  });
+
+  it('answers in full GitHub shapes, and records an answer of its own that breaks the response schema', async () => {
+    const { data } = await octokit().repos.get({ owner: 'acme', repo: 'app' });
+    // Fields the fake does not model come from GitHub's example, so the answer is complete.
+    expect(data).toHaveProperty('clone_url');
+    expect(data.owner).toHaveProperty('avatar_url');
+    expect(fake.responseViolations).toEqual([]);
+    await octokit().repos.get({ owner: 'acme', repo: 'broken' });
+    expect(fake.responseViolations).toMatchObject([{ operationId: 'repos/get', status: 200 }]);
+    fake.responseViolations.length = 0;
   });
 
   it('refuses bad credentials and answers rate limits as GitHub does', async () => {

@@ -103,6 +103,8 @@ export interface FakeGitHub {
   violations: Array<{ request: RecordedRequest; errors: unknown }>;
   /** Requests to operations the fake does not implement. */
   unimplemented: RecordedRequest[];
+  /** Answers of the fake that do not match GitHub's response schema (a fault of the fake). */
+  responseViolations: Array<{ operationId: string; status: number; errors: unknown }>;
   /** The next `n` requests get a primary rate-limit 403 (remaining 0, reset in `resetSeconds`). */
   rateLimitNext(n: number, resetSeconds?: number): void;
   /** The next `n` requests get a secondary rate-limit 403 with retry-after. */
@@ -110,9 +112,27 @@ export interface FakeGitHub {
   close(): Promise<void>;
 }
 
+/** A response that knows its operation: its body is completed from GitHub's example for it. */
+type Shaped = ServerResponse & { shape?: (status: number, body: unknown) => unknown };
+
 const json = (res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) => {
-  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', ...headers }).end(JSON.stringify(body));
+  const shaped = status < 300 ? ((res as Shaped).shape?.(status, body) ?? body) : body;
+  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', ...headers }).end(JSON.stringify(shaped));
 };
+
+/** `ours` laid over GitHub's example: every field GitHub sends is there, ours win. Arrays of objects item by item. */
+function overlay(example: unknown, ours: unknown): unknown {
+  if (Array.isArray(ours)) {
+    const item = Array.isArray(example) ? example[0] : undefined;
+    return item && typeof item === 'object' ? ours.map((o) => overlay(item, o)) : ours;
+  }
+  if (ours && typeof ours === 'object' && example && typeof example === 'object' && !Array.isArray(example)) {
+    const out: Record<string, unknown> = { ...(example as Record<string, unknown>) };
+    for (const [k, v] of Object.entries(ours)) out[k] = v && typeof v === 'object' ? overlay((example as Record<string, unknown>)[k], v) : v;
+    return out;
+  }
+  return ours;
+}
 const DOCS = 'https://docs.github.com/rest';
 
 /** Starts the fake on a free port. `token` is the one credential it accepts. */
@@ -133,6 +153,48 @@ export async function startFakeGitHub(options: { token: string; repos?: FakeRepo
   let nextId = 1000;
   let baseUrl = '';
 
+  const responseViolations: FakeGitHub['responseViolations'] = [];
+  const examples = new Map<string, unknown>();
+  const exampleFor = (id: string, status: number) => {
+    const key = `${id} ${status}`;
+    if (!examples.has(key)) {
+      let mock: unknown;
+      try {
+        mock = api.mockResponseForOperation(id, { code: status }).mock;
+      } catch {
+        mock = undefined;
+      }
+      examples.set(key, mock === undefined ? undefined : repairExample(id, status, mock));
+    }
+    return examples.get(key);
+  };
+  /**
+   * GitHub's own examples lag its schemas here and there (a required field added later): fill
+   * each missing required field with a value of its type, so the example is a valid answer.
+   */
+  const fillRequired = (id: string, status: number, body: unknown): unknown => repairExample(id, status, body, true);
+  const repairExample = (id: string, status: number, example: unknown, requiredOnly = false): unknown => {
+    const fixed = structuredClone(example);
+    for (let round = 0; round < 50; round++) {
+      const errors = (api.validateResponse(fixed, id, status).errors ?? []) as Array<{ instancePath: string; keyword: string; params: { missingProperty?: string; type?: string | string[] } }>;
+      if (!errors.length) break;
+      for (const e of errors) {
+        const path = e.instancePath.split('/').slice(1).map((k) => k.replace(/~1/g, '/').replace(/~0/g, '~'));
+        const parent = path.reduce<unknown>((o, k) => (o as Record<string, unknown> | undefined)?.[k], fixed) as Record<string, unknown> | undefined;
+        if (e.keyword === 'required' && parent && e.params.missingProperty) parent[e.params.missingProperty] = null;
+        else if (requiredOnly && !(e.keyword === 'type' && path.reduce<unknown>((o, k) => (o as Record<string, unknown> | undefined)?.[k], fixed) === null)) continue;
+        else if (e.keyword === 'enum' && path.length) {
+          const holder = path.slice(0, -1).reduce<unknown>((o, k) => (o as Record<string, unknown>)[k], fixed) as Record<string, unknown>;
+          holder[path.at(-1)!] = (e.params as { allowedValues?: unknown[] }).allowedValues?.[0] ?? null;
+        } else if (e.keyword === 'type' && path.length) {
+          const holder = path.slice(0, -1).reduce<unknown>((o, k) => (o as Record<string, unknown>)[k], fixed) as Record<string, unknown>;
+          const t = Array.isArray(e.params.type) ? e.params.type[0] : e.params.type;
+          holder[path.at(-1)!] = t === 'string' ? '' : t === 'integer' || t === 'number' ? 0 : t === 'boolean' ? false : t === 'array' ? [] : t === 'object' ? {} : null;
+        }
+      }
+    }
+    return fixed;
+  };
   const api = new OpenAPIBackend({ definition: githubDefinition() as never, quick: true, validate: true, strict: false, ajvOpts: { strict: false, validateFormats: false } as never });
 
   const repoOf = (c: Context): FakeRepo | undefined => repos.get(`${c.request.params.owner}/${c.request.params.repo}`.toLowerCase());
@@ -489,6 +551,14 @@ export async function startFakeGitHub(options: { token: string; repos?: FakeRepo
   for (const [id, h] of Object.entries(handlers)) {
     api.register(id, (c: Context, res: ServerResponse, rec: RecordedRequest) => {
       rec.operationId = id;
+      (res as Shaped).shape = (status, body) => {
+        // Fields the fake leaves out of a nested object are filled like the examples' gaps; what
+        // it does send must match GitHub's schema (types, enums), or the answer is recorded.
+        const shaped = fillRequired(id, status, overlay(exampleFor(id, status), body));
+        const check = api.validateResponse(shaped, id, status);
+        if (check.errors?.length) responseViolations.push({ operationId: id, status, errors: check.errors });
+        return shaped;
+      };
       h(c, res, rec);
     });
   }
@@ -557,6 +627,7 @@ export async function startFakeGitHub(options: { token: string; repos?: FakeRepo
     requests,
     violations,
     unimplemented,
+    responseViolations,
     rateLimitNext(n, resetSeconds = 60) {
       primaryLimited = n;
       primaryReset = resetSeconds;

@@ -74,6 +74,8 @@ afterAll(async () => {
   // Every request the connector made is one GitHub's OpenAPI description allows.
   expect(fake.violations.filter((v) => !v.request.path.includes('no-such-thing'))).toEqual([]);
   expect(fake.unimplemented).toEqual([]);
+  // And every answer of the fake matches GitHub's response schema for its operation.
+  expect(fake.responseViolations).toEqual([]);
   await fake.close();
 });
 
