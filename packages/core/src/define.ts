@@ -90,6 +90,11 @@ export interface ToolDefinition<In extends z.ZodObject = z.ZodObject, Out = unkn
    */
   preview?(input: z.output<In>, ctx: ToolContext<Deps, Config>): Promise<string> | string;
   /**
+   * Confirm every call of this tool with the user, as for destructive ones, although it destroys
+   * nothing (e.g. posting to GitHub or Slack: visible to others at once). Default: false.
+   */
+  confirm?: boolean;
+  /**
    * For tools that are not destructive but whose call may still need the user's consent: the
    * reason to ask for this call (shown above the preview), or undefined to run it at once. E.g.
    * GitHub's guard: writing to a public repository after reading a private one. With --confirm
@@ -108,7 +113,7 @@ export function defineTool<In extends z.ZodObject, Out = never, Deps = any, Conf
 ): ToolDefinition<In, Out, Deps, Config> {
   if (!/^[a-z][a-z0-9_]*$/.test(def.name)) throw new Error(`Tool name "${def.name}" must be snake_case`);
   if (!['read', 'write', 'destructive'].includes(def.kind)) throw new Error(`Tool ${def.name}: kind must be read, write or destructive`);
-  if ((def.kind === 'destructive' || def.confirmIf) && CONFIRMATION_TOKEN in def.input.shape) throw new Error(`Tool ${def.name}: the argument ${CONFIRMATION_TOKEN} is the core's`);
+  if ((def.kind === 'destructive' || def.confirm || def.confirmIf) && CONFIRMATION_TOKEN in def.input.shape) throw new Error(`Tool ${def.name}: the argument ${CONFIRMATION_TOKEN} is the core's`);
   return def;
 }
 

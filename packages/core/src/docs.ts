@@ -4,7 +4,7 @@ import type { ToolDefinition } from './define.js';
 /** The README tool table, generated from a connector's tool list (a test keeps them in sync). */
 export function toolsMarkdown(tools: readonly ToolDefinition[]): string {
   const rows = tools.map((t) => {
-    const kind = t.kind === 'destructive' ? 'destructive (confirmed)' : t.kind;
+    const kind = t.kind === 'destructive' ? 'destructive (confirmed)' : t.kind === 'write' && t.confirm ? 'write (confirmed)' : t.kind;
     const firstSentence = t.description.split(/(?<=\.)\s/)[0]!.replace(/\|/g, '\\|');
     const params = Object.keys(t.input.shape).map((k) => `\`${k}\``).join(', ') || '—';
     return `| \`${t.name}\` | ${kind} | ${params} | ${firstSentence} |`;

@@ -142,9 +142,9 @@ export async function runToolCall(p: PipelineDeps, name: string, rawArgs: unknow
   };
 
   try {
-    // A destructive call is always confirmed; another tool's only when it gives a reason.
+    // A destructive call (or a tool marked confirm) is always confirmed; another tool's only when it gives a reason.
     const reason = confirming ? await race(() => tool.confirmIf?.(input, ctx)) : undefined;
-    if (confirming && (tool.kind === 'destructive' || reason)) {
+    if (confirming && (tool.kind === 'destructive' || tool.confirm || reason)) {
       if (typeof token === 'string') {
         const check = p.tokens.redeem(token, event.principal, name, input);
         if (check !== 'ok') return deny('deny:invalid_token', invalidToken(name, check));

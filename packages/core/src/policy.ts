@@ -22,11 +22,11 @@ export function toolAnnotations(tool: ToolDefinition, connectorOpenWorld = false
 export const rateClass = (tool: ToolDefinition): 'read' | 'write' => (tool.kind === 'read' ? 'read' : 'write');
 
 /**
- * Destructive tools, and tools that may ask (confirmIf), take a confirmation token when
+ * Destructive tools, tools confirmed always (confirm) or per call (confirmIf), take a confirmation token when
  * --confirm is on; the core adds the argument.
  */
 export function needsConfirmation(tool: ToolDefinition, config: Pick<CoreConfig, 'confirm'>): boolean {
-  return (tool.kind === 'destructive' || tool.confirmIf !== undefined) && config.confirm !== 'off';
+  return (tool.kind === 'destructive' || tool.confirm === true || tool.confirmIf !== undefined) && config.confirm !== 'off';
 }
 
 const tokenArgument = z

@@ -100,13 +100,26 @@ const postNote = defineTool({
   },
 });
 
+const shout = defineTool({
+  name: 'shout',
+  title: 'Shout',
+  description: 'Posts publicly; always confirmed.',
+  input: z.object({ text: z.string() }),
+  kind: 'write',
+  confirm: true,
+  handler: ({ text }, { deps }: { deps: Deps }) => {
+    deps.added.push(text);
+    return { note: 'Shouted.' };
+  },
+});
+
 const connector = defineConnector({
   name: 'mcp-safety',
   title: 'Safety Test',
   version: '0.0.0',
   options: {},
   createDeps: (): Deps => ({ deleted: [], added: [] }),
-  tools: [profile, customers, failing, deleteThing, addThing, postNote],
+  tools: [profile, customers, failing, deleteThing, addThing, postNote, shout],
 });
 
 let session: TestSession<Deps> | undefined;
@@ -330,6 +343,18 @@ describe('confirmation of destructive calls', () => {
     const [r] = await call(s, 'add_thing', { name: 'n' });
     expect(r.isError).toBeFalsy();
     expect(s.runtime.deps.added).toEqual(['n']);
+  });
+});
+
+describe('a write tool marked confirm', () => {
+  it('is confirmed like a destructive one, and keeps its write annotations', async () => {
+    const s = await connect(['--allow-write']);
+    const [r] = await call(s, 'shout', { text: 'hi' });
+    expect(textOf(r)).toMatch(/^shout changes data, so the user must confirm it first/);
+    expect(s.runtime.deps.added).toEqual([]);
+    const tool = (await s.client.listTools()).tools.find((t) => t.name === 'shout')!;
+    expect(tool.annotations).toMatchObject({ readOnlyHint: false, destructiveHint: false });
+    expect(Object.keys(tool.inputSchema.properties ?? {})).toEqual(['text', 'confirmation_token']);
   });
 });
 

@@ -2,6 +2,7 @@ import { buildServer, createRuntime, defineConnector, type ConnectorConfig } fro
 import pkg from '../package.json' with { type: 'json' };
 import { githubOptions, githubSecrets, validateGithub } from './config.js';
 import { GithubDeps } from './deps.js';
+import { githubError } from './github/client.js';
 import { tools } from './tools/index.js';
 
 export const connector = defineConnector({
@@ -18,7 +19,7 @@ export const connector = defineConnector({
   // /readyz in http mode: the credential works (GET /rate_limit costs no budget).
   ready: async (deps, signal) => {
     const gh = await deps.github();
-    await gh.rateLimit.get({ request: { signal } });
+    await gh.rateLimit.get({ request: { signal } }).catch((e: unknown) => githubError(e, 'the readiness check'));
   },
   secrets: githubSecrets,
   tools,

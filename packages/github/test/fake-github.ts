@@ -470,6 +470,10 @@ export async function startFakeGitHub(options: { token: string; repos?: FakeRepo
       const hits = [...repos.values()].filter((r) => inScope(r, scope)).flatMap((r) => [...r.issues!.map((i) => ({ r, i, pr: Boolean(i.pull_request) })), ...r.pulls!.map((p) => ({ r, i: { number: p.number, title: p.title, body: p.body, state: p.state, user: p.user, pull_request: true } as FakeIssue, pr: true }))]).filter(({ i, pr }) => (!is.has('pr') || pr) && (!is.has('issue') || !pr) && terms.every((t) => `${i.title} ${i.body}`.toLowerCase().includes(t)));
       paginate(c, res, hits.map(({ r, i }) => ({ ...issueJson(r, i), repository_url: `${baseUrl}/repos/${r.owner}/${r.name}` })), (items, total) => ({ total_count: total, incomplete_results: false, items }));
     },
+    'rate-limit/get': (_c: Context, res: ServerResponse) => {
+      const core = { limit: 5000, remaining, reset: Math.floor(Date.now() / 1000) + primaryReset, used: 5000 - remaining };
+      json(res, 200, { resources: { core, search: { limit: 30, remaining: 30, reset: core.reset, used: 0 } }, rate: core });
+    },
     'users/get-authenticated': (_c: Context, res: ServerResponse) => json(res, 200, { login: 'connector-bot', id: 99, type: 'User' }),
     'repos/create-for-authenticated-user': (c: Context, res: ServerResponse) => createRepo(c, res, 'connector-bot'),
     'repos/create-in-org': (c: Context, res: ServerResponse) => createRepo(c, res, String(c.request.params.org)),

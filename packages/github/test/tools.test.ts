@@ -1,4 +1,4 @@
-import { connectInProcess, dataOf, noteOf, textOf } from '@org/mcp-core/testing';
+import { connectInProcess, dataOf, noteOf, textOf, type TestClientOptions } from '@org/mcp-core/testing';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connector } from '../src/server.js';
@@ -80,7 +80,12 @@ afterAll(async () => {
 });
 
 type Session = Awaited<ReturnType<typeof connectInProcess>>;
-const open = (argv: string[] = [], env: Record<string, string> = {}) => connectInProcess(connector, ['--github-api-url', fake.url, ...argv], { GITHUB_TOKEN: TOKEN, ...env });
+const open = (argv: string[] = [], env: Record<string, string> = {}, client: TestClientOptions = {}) => connectInProcess(connector, ['--github-api-url', fake.url, ...argv], { GITHUB_TOKEN: TOKEN, ...env }, client);
+/** A client whose user agrees to every confirmation, and what it was asked. */
+const agreeing = () => {
+  const asked: string[] = [];
+  return { asked, client: { elicit: (req: { message: string }) => (asked.push(req.message), { action: 'accept' as const }) } };
+};
 const call = async (s: Session, name: string, args: Record<string, unknown> = {}) => (await s.call(name, args)) as CallToolResult;
 
 describe('tools/list', () => {
@@ -258,25 +263,39 @@ describe('the repository allowlist (--repos)', () => {
 });
 
 describe('the cross-visibility guard', () => {
-  it('a public write after a private read needs the user\'s confirmation, with the reason in the preview', async () => {
-    const s = await open(['--allow-write']);
+  it('every write is confirmed; after a private read, the preview of a public write leads with the warning', async () => {
+    const { asked, client } = agreeing();
+    const s = await open(['--allow-write'], {}, client);
     try {
       expect((await call(s, 'create_issue', { owner: 'acme', repo: 'app', title: 'Before any private read' })).isError).toBeFalsy();
+      expect(asked[0]).toMatch(/^GitHub wants to run create_issue:\n\ncreate_issue with\n  owner: acme\n  repo: app\n  title: Before any private read/);
+      await call(s, 'get_file_contents', { owner: 'acme', repo: 'secret', path: 'keys.txt' });
+      await call(s, 'create_issue', { owner: 'acme', repo: 'app', title: 'After', body: 'launch code 1234' });
+      expect(asked[1]).toContain('Check this before you agree: acme/app is public, and this session has read the private repository acme/secret: this write could publish private content');
+      // A write to the private repository itself is not a leak: no warning.
+      await call(s, 'add_issue_comment', { owner: 'acme', repo: 'secret', issue_number: 1, body: 'ok' });
+      expect(asked[2]).not.toContain('Check this before you agree');
+    } finally {
+      await s.close();
+    }
+  });
+
+  it('without elicitation the warning is in the token preview, and nothing is written', async () => {
+    const s = await open(['--allow-write']);
+    try {
       await call(s, 'get_file_contents', { owner: 'acme', repo: 'secret', path: 'keys.txt' });
       const r = await call(s, 'create_issue', { owner: 'acme', repo: 'app', title: 'Leak', body: 'launch code 1234' });
       expect(r.isError).toBe(true);
       expect(textOf(r)).toContain('Check this before you agree: acme/app is public, and this session has read the private repository acme/secret');
       expect(textOf(r)).toMatch(/confirmation_token: "confirm-/);
       expect(fake.repos.get('acme/app')!.issues!.some((i) => i.title === 'Leak')).toBe(false);
-      // A write to the private repository itself is not a leak.
-      expect((await call(s, 'add_issue_comment', { owner: 'acme', repo: 'secret', issue_number: 1, body: 'ok' })).isError).toBeFalsy();
     } finally {
       await s.close();
     }
   });
 
-  it('--cross-visibility refuse refuses it; off allows it', async () => {
-    const refuse = await open(['--allow-write', '--cross-visibility', 'refuse']);
+  it('--cross-visibility refuse refuses it; off allows it (still confirmed)', async () => {
+    const refuse = await open(['--allow-write', '--cross-visibility', 'refuse'], {}, agreeing().client);
     try {
       await call(refuse, 'get_issue', { owner: 'acme', repo: 'secret', issue_number: 1 });
       const r = await call(refuse, 'add_issue_comment', { owner: 'acme', repo: 'app', issue_number: 1, body: 'Confidential roadmap' });
@@ -284,10 +303,12 @@ describe('the cross-visibility guard', () => {
     } finally {
       await refuse.close();
     }
-    const off = await open(['--allow-write', '--cross-visibility', 'off']);
+    const { asked, client } = agreeing();
+    const off = await open(['--allow-write', '--cross-visibility', 'off'], {}, client);
     try {
       await call(off, 'get_issue', { owner: 'acme', repo: 'secret', issue_number: 1 });
       expect((await call(off, 'add_issue_comment', { owner: 'acme', repo: 'app', issue_number: 1, body: 'fine' })).isError).toBeFalsy();
+      expect(asked[0]).not.toContain('Check this before you agree');
     } finally {
       await off.close();
     }
@@ -295,8 +316,9 @@ describe('the cross-visibility guard', () => {
 });
 
 describe('write tools', () => {
-  it('create_branch, create_issue, add_issue_comment run at once; update_issue is confirmed first', async () => {
-    const s = await open(['--allow-write']);
+  it('create_branch, create_issue, add_issue_comment, update_issue, each confirmed by the user', async () => {
+    const { asked, client } = agreeing();
+    const s = await open(['--allow-write'], {}, client);
     try {
       const branch = await call(s, 'create_branch', { owner: 'acme', repo: 'app', branch: 'feature' });
       expect(branch.structuredContent).toEqual({ branch: 'feature', sha: 'a'.repeat(40) });
@@ -305,13 +327,23 @@ describe('write tools', () => {
       expect(textOf(again)).toMatch(/GitHub rejected creating branch feature in acme\/app \(422\): Reference already exists/);
       const created = await call(s, 'create_issue', { owner: 'acme', repo: 'app', title: 'New one', body: 'text', labels: ['bug'] });
       const n = (created.structuredContent as { number: number }).number;
-      expect(noteOf(created) || textOf(created)).toMatch(new RegExp(`Created issue #${n}`));
+      expect(textOf(created)).toMatch(new RegExp(`Created issue #${n}`));
       expect((await call(s, 'add_issue_comment', { owner: 'acme', repo: 'app', issue_number: n, body: 'a comment' })).isError).toBeFalsy();
-      const first = await call(s, 'update_issue', { owner: 'acme', repo: 'app', issue_number: n, state: 'closed' });
-      expect(first.isError).toBe(true);
-      const token = /confirmation_token: "([^"]+)"/.exec(textOf(first))![1];
-      const closed = await call(s, 'update_issue', { owner: 'acme', repo: 'app', issue_number: n, state: 'closed', confirmation_token: token });
+      const closed = await call(s, 'update_issue', { owner: 'acme', repo: 'app', issue_number: n, state: 'closed' });
       expect(closed.structuredContent).toMatchObject({ number: n, state: 'closed' });
+      expect(asked.map((m) => /wants to run (\w+)/.exec(m)![1])).toEqual(['create_branch', 'create_branch', 'create_issue', 'add_issue_comment', 'update_issue']);
+      expect(s.audit().filter((e) => e.decision === 'allow' && e.tool !== 'create_branch').every((e) => e.confirmation === 'elicit')).toBe(true);
+    } finally {
+      await s.close();
+    }
+  });
+
+  it('a declined write writes nothing', async () => {
+    const s = await open(['--allow-write'], {}, { elicit: () => ({ action: 'decline' }) });
+    try {
+      const r = await call(s, 'create_issue', { owner: 'acme', repo: 'app', title: 'Declined' });
+      expect(textOf(r)).toMatch(/^The user declined create_issue; nothing was changed/);
+      expect(fake.repos.get('acme/app')!.issues!.some((i) => i.title === 'Declined')).toBe(false);
     } finally {
       await s.close();
     }
@@ -319,8 +351,9 @@ describe('write tools', () => {
 });
 
 describe('file and pull request writes', () => {
-  it('create_or_update_file, push_files, create_pull_request, review, update branch; merge is confirmed', async () => {
-    const s = await open(['--allow-write', '--repos', 'acme/app']);
+  it('create_or_update_file, push_files, create_pull_request, review, update branch, merge', async () => {
+    const { asked, client } = agreeing();
+    const s = await open(['--allow-write', '--repos', 'acme/app'], {}, client);
     try {
       const created = await call(s, 'create_or_update_file', { owner: 'acme', repo: 'app', path: 'docs/new.md', content: 'new', message: 'Add docs' });
       expect(created.structuredContent).toMatchObject({ path: 'docs/new.md', created: true });
@@ -336,11 +369,9 @@ describe('file and pull request writes', () => {
       expect(opened.structuredContent).toMatchObject({ head: 'dev', base: 'main', state: 'open' });
       expect((await call(s, 'create_pull_request_review', { owner: 'acme', repo: 'app', pull_number: n, event: 'APPROVE' })).structuredContent).toMatchObject({ state: 'APPROVED' });
       expect(textOf(await call(s, 'update_pull_request_branch', { owner: 'acme', repo: 'app', pull_number: 50 }))).toMatch(/^Updating pull request branch \(#50\)\.$/);
-      const first = await call(s, 'merge_pull_request', { owner: 'acme', repo: 'app', pull_number: n, merge_method: 'squash' });
-      expect(textOf(first)).toContain(`Merge pull request #${n} of acme/app (squash).`);
-      const token = /confirmation_token: "([^"]+)"/.exec(textOf(first))![1];
-      const merged = await call(s, 'merge_pull_request', { owner: 'acme', repo: 'app', pull_number: n, merge_method: 'squash', confirmation_token: token });
+      const merged = await call(s, 'merge_pull_request', { owner: 'acme', repo: 'app', pull_number: n, merge_method: 'squash' });
       expect(merged.structuredContent).toMatchObject({ merged: true });
+      expect(asked.at(-1)).toContain(`Merge pull request #${n} of acme/app (squash).`);
     } finally {
       await s.close();
     }
@@ -348,16 +379,15 @@ describe('file and pull request writes', () => {
 });
 
 describe('repositories: create and fork', () => {
-  it('create_repository is private by default; a public one after a private read is confirmed; fork_repository forks', async () => {
-    const s = await open(['--allow-write']);
+  it('create_repository is private by default; a public one after a private read carries the warning; fork_repository forks', async () => {
+    const { asked, client } = agreeing();
+    const s = await open(['--allow-write'], {}, client);
     try {
       const priv = await call(s, 'create_repository', { name: 'notes' });
       expect(priv.structuredContent).toMatchObject({ full_name: 'connector-bot/notes', private: true });
       await call(s, 'get_file_contents', { owner: 'acme', repo: 'secret', path: 'keys.txt' });
-      const pub = await call(s, 'create_repository', { name: 'dump', org: 'acme', private: false });
-      expect(pub.isError).toBe(true);
-      expect(textOf(pub)).toContain('acme/dump is public, and this session has read the private repository acme/secret');
-      expect(fake.repos.has('acme/dump')).toBe(false);
+      await call(s, 'create_repository', { name: 'dump', org: 'acme', private: false });
+      expect(asked.at(-1)).toContain('acme/dump is public, and this session has read the private repository acme/secret');
       const fork = await call(s, 'fork_repository', { owner: 'acme', repo: 'app', organization: 'forks' });
       expect(fork.structuredContent).toMatchObject({ full_name: 'forks/app', private: false });
     } finally {
@@ -401,6 +431,28 @@ describe('GitHub errors and rate limits', () => {
       expect(textOf(r)).toBe('GitHub refused the credential (401 Bad credentials). Ask the user to check GITHUB_TOKEN or the GitHub App settings; the token may have expired or been revoked.');
     } finally {
       await s.close();
+    }
+  });
+});
+
+describe('readiness in http mode', () => {
+  it('/readyz is 200 when the credential works and 503 with the reason when GitHub refuses it', async () => {
+    const { createRuntime, loadConfig, memorySink } = await import('@org/mcp-core');
+    const { startHttp } = await import('@org/mcp-core/http');
+    const start = async (token: string) => {
+      const runtime = createRuntime(connector, loadConfig(connector, ['--github-api-url', fake.url, '--transport', 'http', '--port', '0'], { GITHUB_TOKEN: token }), { auditSink: memorySink(), logSink: memorySink() });
+      return startHttp(runtime);
+    };
+    const good = await start(TOKEN);
+    const bad = await start('ghp_revoked_token_000000000000000000000');
+    try {
+      expect((await fetch(`${good.url}/readyz`)).status).toBe(200);
+      const r = await fetch(`${bad.url}/readyz`);
+      expect(r.status).toBe(503);
+      expect(await r.json()).toEqual({ status: 'not ready', reason: 'GitHub refused the credential (401 Bad credentials).' });
+    } finally {
+      await good.shutdown('test');
+      await bad.shutdown('test');
     }
   });
 });

@@ -223,7 +223,8 @@ export async function startHttp(runtime: ConnectorRuntime): Promise<HttpHandle> 
       await connector.ready?.(runtime.deps, AbortSignal.timeout(2000));
       sendJson(res, 200, { status: 'ready' });
     } catch (err) {
-      sendJson(res, 503, { status: 'not ready', reason: err instanceof Error ? err.message : String(err) });
+      const timedOut = err instanceof Error && (err.name === 'TimeoutError' || err.name === 'AbortError');
+      sendJson(res, 503, { status: 'not ready', reason: timedOut ? 'the backend did not answer within 2 s' : err instanceof Error ? err.message : String(err) });
     }
   }
 

@@ -30,12 +30,14 @@ export async function afterRead(ctx: Ctx, ref: RepoRef): Promise<void> {
 }
 
 /**
- * For write tools: the pipeline asks this whether the user must confirm the call (the
- * cross-visibility guard); the allowlist is checked first, so a refused repository is never
- * previewed.
+ * For write tools: each call is confirmed by the user, and the cross-visibility guard's reason,
+ * when it has one, heads the preview; the allowlist is checked first, so a refused repository
+ * is never previewed.
  */
 export function guardedWrite<In extends RepoRef>() {
   return {
+    // Everything a GitHub write does is visible to others at once: the user confirms each one.
+    confirm: true,
     confirmIf: async (input: In, ctx: Ctx) => {
       ctx.deps.check(input);
       return ctx.deps.crossVisibility(ctx.principal, input, ctx.signal);

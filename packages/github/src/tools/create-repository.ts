@@ -16,6 +16,7 @@ export const createRepository = defineGithubTool({
   description: 'Creates a repository for the authenticated user or in an organization; private unless private is false. Only with --allow-write.',
   toolset: 'repos',
   kind: 'write',
+  confirm: true,
   openWorld: true,
   input,
   output: z.object({ full_name: z.string(), private: z.boolean(), url: z.string() }),

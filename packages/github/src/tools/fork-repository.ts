@@ -9,6 +9,7 @@ export const forkRepository = defineGithubTool({
   description: 'Forks a repository to the authenticated user or an organization. GitHub creates the fork in the background; it may take a moment to appear. Only with --allow-write.',
   toolset: 'repos',
   kind: 'write',
+  confirm: true,
   openWorld: true,
   input: z.object({ ...repoInput, organization: z.string().regex(/^[A-Za-z0-9-]+$/).optional().describe('Organization to fork into (default: the authenticated user).') }),
   output: z.object({ full_name: z.string(), private: z.boolean(), url: z.string() }),
