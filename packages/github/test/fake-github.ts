@@ -245,7 +245,9 @@ export async function startFakeGitHub(options: { token: string; repos?: FakeRepo
       if (!r) return notFound(res);
       const text = r.files![path];
       if (text !== undefined) {
-        return json(res, 200, { type: 'file', name: path.split('/').at(-1), path, size: Buffer.byteLength(text), sha: sha(text), encoding: 'base64', content: Buffer.from(text).toString('base64').replace(/(.{60})/g, '$1\n'), html_url: `https://github.com/${r.owner}/${r.name}/blob/main/${path}` });
+        // Over 1 MB GitHub sends the metadata with no content (encoding "none").
+        const big = Buffer.byteLength(text) > 1024 * 1024;
+        return json(res, 200, { type: 'file', name: path.split('/').at(-1), path, size: Buffer.byteLength(text), sha: sha(text), encoding: big ? 'none' : 'base64', content: big ? '' : Buffer.from(text).toString('base64').replace(/(.{60})/g, '$1\n'), html_url: `https://github.com/${r.owner}/${r.name}/blob/main/${path}` });
       }
       const prefix = path ? `${path}/` : '';
       const entries = new Map<string, 'file' | 'dir'>();

@@ -14,7 +14,7 @@ const fixture = (): FakeRepo[] => [
     private: false,
     description: 'The public app',
     branches: { main: 'a'.repeat(40), dev: 'b'.repeat(40) },
-    files: { 'README.md': '# App\nHello.', 'src/index.ts': 'export const x = 1;\n', 'logo.png': '\u0089PNG\r\n\u001a\n\u0000\u0000' },
+    files: { 'README.md': '# App\nHello.', 'src/index.ts': 'export const x = 1;\n', 'logo.png': '\u0089PNG\r\n\u001a\n\u0000\u0000', 'data/big.csv': 'x,y\n'.repeat(300_000) },
     commits: [
       { sha: 'c'.repeat(40), message: 'Fix the bug\n\nLong text', author: 'ada', date: '2026-11-01T10:00:00Z' },
       { sha: 'd'.repeat(40), message: 'Initial commit', author: 'linus', date: '2026-10-01T10:00:00Z' },
@@ -156,9 +156,11 @@ describe('read tools', () => {
     expect(dataOf(file)).toBe('# App\nHello.');
     expect(file.structuredContent).toMatchObject({ type: 'file', path: 'README.md', content: '# App\nHello.' });
     const dir = await call(s, 'get_file_contents', { owner: 'acme', repo: 'app' });
-    expect((dir.structuredContent as { entries: Array<{ name: string }> }).entries.map((e) => e.name).sort()).toEqual(['README.md', 'logo.png', 'src']);
+    expect((dir.structuredContent as { entries: Array<{ name: string }> }).entries.map((e) => e.name).sort()).toEqual(['README.md', 'data', 'logo.png', 'src']);
     const bin = await call(s, 'get_file_contents', { owner: 'acme', repo: 'app', path: 'logo.png' });
     expect(textOf(bin)).toMatch(/logo\.png is a binary file of \d+ bytes/);
+    const big = await call(s, 'get_file_contents', { owner: 'acme', repo: 'app', path: 'data/big.csv' });
+    expect(textOf(big)).toBe(`data/big.csv is 1200000 bytes, too large for GitHub's contents API (1 MB); its content is not shown (sha ${(big.structuredContent as { sha: string }).sha}).`);
     const missing = await call(s, 'get_file_contents', { owner: 'acme', repo: 'app', path: 'nope.txt' });
     expect(missing.isError).toBe(true);
     expect(textOf(missing)).toMatch(/^Not found on GitHub: nope\.txt in acme\/app\. Check the owner, repository, number or path/);

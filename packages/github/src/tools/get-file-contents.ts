@@ -37,6 +37,10 @@ export const getFileContents = defineGithubTool({
       return { text: entries.map((e) => `${e.type === 'dir' ? `${e.name}/` : e.name}${e.type === 'file' ? ` (${e.size} B)` : ''}`).join('\n'), note: `${entries.length} entries in ${clean || '/'}.`, structured: { type: 'dir' as const, path: clean, entries }, rows: entries.length };
     }
     if (data.type !== 'file' || !('content' in data)) throw new ConnectorError('invalid_input', `${clean} is a ${data.type}, not a file or directory.`);
+    if (data.size > 0 && !data.content) {
+      // The contents API sends no content for files over 1 MB.
+      return { note: `${clean} is ${data.size} bytes, too large for GitHub's contents API (1 MB); its content is not shown (sha ${data.sha}).`, structured: { type: 'file' as const, path: clean, sha: data.sha, size: data.size } };
+    }
     const bytes = Buffer.from(data.content, 'base64');
     const binary = bytes.subarray(0, 8000).includes(0);
     if (binary) return { note: `${clean} is a binary file of ${data.size} bytes (sha ${data.sha}); its content is not shown.`, structured: { type: 'file' as const, path: clean, sha: data.sha, size: data.size, binary: true } };
