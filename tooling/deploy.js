@@ -62,3 +62,36 @@ function parseSeconds(v) {
   const n = Number(m[1]);
   return m[2] === 'ms' ? n / 1000 : m[2] === 'm' ? n * 60 : n;
 }
+
+/**
+ * The deploy-file tests every connector runs: its files pass the check, and the check catches a
+ * misspelt option, a writable root file system and a root user in copies of them.
+ * @param {{ name: string, dockerfile: string, manifest: string, knownEnv: string[] }} o
+ */
+export async function describeDeploy({ name, dockerfile, manifest, knownEnv }) {
+  const { describe, expect, it } = await import('vitest');
+  const { mkdtempSync, rmSync, writeFileSync } = await import('node:fs');
+  const { tmpdir } = await import('node:os');
+  const { join } = await import('node:path');
+  describe('deploy files', () => {
+    it('the Dockerfile and the Kubernetes manifest match the connector and a hardened setup', () => {
+      expect(checkDeploy({ dockerfile, manifest, name, knownEnv })).toEqual([]);
+    });
+
+    it('the check finds a misspelt option and a weakened security setting', () => {
+      const dir = mkdtempSync(join(tmpdir(), 'deploy-check-'));
+      try {
+        const m = readFileSync(manifest, 'utf8').replace('MCP_PII_MODE:', 'MCP_PII_MOED:').replace('readOnlyRootFilesystem: true', 'readOnlyRootFilesystem: false');
+        writeFileSync(join(dir, 'm.yaml'), m);
+        writeFileSync(join(dir, 'Dockerfile'), readFileSync(dockerfile, 'utf8').replace('USER 65532:65532', 'USER root'));
+        expect(checkDeploy({ dockerfile: join(dir, 'Dockerfile'), manifest: join(dir, 'm.yaml'), name, knownEnv })).toEqual([
+          `ConfigMap sets MCP_PII_MOED, which is not an option of ${name}`,
+          'container readOnlyRootFilesystem must be true',
+          `${join(dir, 'Dockerfile')}: the final stage must run as a non-root USER`,
+        ]);
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    });
+  });
+}
