@@ -77,6 +77,16 @@ export interface ToolDefinition<In extends z.ZodObject = z.ZodObject, Out = unkn
   input: In;
   output?: z.ZodType<Out>;
   kind: ToolKind;
+  /**
+   * Why this tool cannot work with the given config (e.g. Slack search needs a user token), or
+   * undefined when it can; an unavailable tool is hidden and its calls are refused with the reason.
+   */
+  unavailable?(config: Config): string | undefined;
+  /**
+   * Arguments the audit event records only by their length (e.g. the text of a Slack message):
+   * content that must not reach a log.
+   */
+  privateArguments?: readonly string[];
   /** The group it belongs to, for connectors with a `toolsets` option (e.g. GitHub's repos, issues). */
   toolset?: string;
   /** Calling it twice with the same input has no further effect (default: true for reads, false otherwise). */

@@ -94,6 +94,14 @@ export async function runToolCall(p: PipelineDeps, name: string, rawArgs: unknow
   const deny = (decision: AuditEvent['decision'], text: string, fields: Partial<AuditEvent> = {}) => finish(errorResult(text), { decision, outcome: 'denied', ...fields });
 
   const tool = p.policy.enabled.get(name);
+  if (tool?.privateArguments?.length && event.arguments && typeof event.arguments === 'object') {
+    const args = { ...(event.arguments as Record<string, unknown>) };
+    for (const key of tool.privateArguments) {
+      const v = (rawArgs as Record<string, unknown> | undefined)?.[key];
+      if (v !== undefined) args[key] = `[not recorded: ${typeof v === 'string' ? `${v.length} chars` : typeof v}]`;
+    }
+    event.arguments = args;
+  }
   if (!tool) {
     const why = p.policy.disabled.get(name);
     return why ? deny('deny:disabled', why) : deny('deny:unknown_tool', `Unknown tool "${name}". Available tools: ${[...p.policy.enabled.keys()].join(', ')}.`);

@@ -81,6 +81,14 @@ describe('toolPolicy', () => {
   }
 });
 
+describe('unavailable tools', () => {
+  it('are hidden, and a call is told why', () => {
+    const search = defineTool({ name: 'search_all', title: 's', description: 's.', input: z.object({}), kind: 'read', unavailable: (c: { token?: string }) => (c.token ? undefined : 'it needs a user token (set SLACK_USER_TOKEN).'), handler: () => ({ text: '' }) });
+    expect(toolPolicy([search], base).disabled.get('search_all')).toBe('Tool search_all is not available on this server: it needs a user token (set SLACK_USER_TOKEN).');
+    expect([...toolPolicy([search], { ...base, token: 'x' } as typeof base).enabled.keys()]).toEqual(['search_all']);
+  });
+});
+
 describe('--read-only', () => {
   it('hides every tool that changes data, even with --allow-write', () => {
     const p = toolPolicy(tools, { ...base, allowWrite: true, readOnly: true });

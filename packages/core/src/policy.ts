@@ -60,7 +60,10 @@ export function toolPolicy(tools: readonly ToolDefinition[], config: Pick<CoreCo
   const enabled = new Map<string, ToolDefinition>();
   const disabled = new Map<string, string>();
   for (const tool of tools) {
-    if (tool.kind !== 'read' && config.readOnly) {
+    const missing = tool.unavailable?.(config);
+    if (missing) {
+      disabled.set(tool.name, `Tool ${tool.name} is not available on this server: ${missing}`);
+    } else if (tool.kind !== 'read' && config.readOnly) {
       disabled.set(tool.name, `Tool ${tool.name} changes data and this server runs with --read-only, which wins over --allow-write.`);
     } else if (tool.kind !== 'read' && !config.allowWrite) {
       disabled.set(tool.name, `Tool ${tool.name} changes data and this server is read-only. The user can restart it with --allow-write (or MCP_ALLOW_WRITE=true) to enable it.`);

@@ -107,6 +107,7 @@ const shout = defineTool({
   input: z.object({ text: z.string() }),
   kind: 'write',
   confirm: true,
+  privateArguments: ['text'],
   handler: ({ text }, { deps }: { deps: Deps }) => {
     deps.added.push(text);
     return { note: 'Shouted.' };
@@ -355,6 +356,13 @@ describe('a write tool marked confirm', () => {
     const tool = (await s.client.listTools()).tools.find((t) => t.name === 'shout')!;
     expect(tool.annotations).toMatchObject({ readOnlyHint: false, destructiveHint: false });
     expect(Object.keys(tool.inputSchema.properties ?? {})).toEqual(['text', 'confirmation_token']);
+  });
+
+  it('records its private arguments by length only', async () => {
+    const s = await connect(['--allow-write', '--confirm', 'off']);
+    const [, e] = await call(s, 'shout', { text: 'the secret plan' });
+    expect(e.arguments).toEqual({ text: '[not recorded: 15 chars]' });
+    expect(JSON.stringify(s.audit())).not.toContain('secret plan');
   });
 });
 
