@@ -69,6 +69,12 @@ describe('reading', () => {
     });
     const all = await call(s, 'list_channels', { member_only: false, include_private: false });
     expect((all.structuredContent as { channels: Array<{ name: string }> }).channels.map((c) => c.name)).toEqual(['general', 'random']);
+    const paged = await call(s, 'list_channels', { member_only: false, limit: 2 });
+    const p1 = paged.structuredContent as { channels: Array<{ name: string }>; next_cursor: string };
+    expect(p1.channels.map((c) => c.name)).toEqual(['general', 'secret']);
+    const p2 = (await call(s, 'list_channels', { member_only: false, limit: 2, cursor: p1.next_cursor })).structuredContent as { channels: Array<{ name: string }>; next_cursor?: string };
+    expect(p2.channels.map((c) => c.name)).toEqual(['random']);
+    expect(p2.next_cursor).toBeUndefined();
     // The directory was read page by page with Slack's cursor.
     expect(fake.calls.filter((c) => c.method === 'conversations.list').map((c) => Boolean(c.args.cursor))).toEqual([false, true]);
   });
