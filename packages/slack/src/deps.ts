@@ -160,40 +160,47 @@ export class SlackDeps {
 
   /** Every conversation the token can see (public, private; DMs when allowed), cached. */
   channels(signal: AbortSignal): Promise<Channel[]> {
-    if (this.channelDir && Date.now() - this.channelDir.at < DIRECTORY_TTL_MS) return this.channelDir.list;
-    const list = (async () => {
-      const out: Channel[] = [];
-      let cursor: string | undefined;
-      do {
-        const r = await this.call<{ channels: Array<Record<string, unknown>>; response_metadata?: { next_cursor?: string } }>('conversations.list', { types: this.config.allowDms ? 'public_channel,private_channel,im,mpim' : 'public_channel,private_channel', exclude_archived: true, limit: 200, ...(cursor ? { cursor } : {}) }, signal, 'listing channels');
-        for (const c of r.channels) out.push({ id: String(c.id), name: String(c.name ?? c.user ?? c.id), is_private: Boolean(c.is_private), is_im: Boolean(c.is_im || c.is_mpim), is_member: Boolean(c.is_member), topic: String((c.topic as { value?: string } | undefined)?.value ?? '') });
-        cursor = r.response_metadata?.next_cursor || undefined;
-      } while (cursor);
-      return out;
-    })();
-    this.channelDir = { at: Date.now(), list };
-    list.catch(() => (this.channelDir = undefined));
-    return list;
+    return (this.channelDir = this.cached(this.channelDir, () =>
+      this.sweep('conversations.list', 'channels', { types: this.config.allowDms ? 'public_channel,private_channel,im,mpim' : 'public_channel,private_channel', exclude_archived: true }, signal, 'listing channels', (c) => ({
+        id: String(c.id),
+        name: String(c.name ?? c.user ?? c.id),
+        is_private: Boolean(c.is_private),
+        is_im: Boolean(c.is_im || c.is_mpim),
+        is_member: Boolean(c.is_member),
+        topic: String((c.topic as { value?: string } | undefined)?.value ?? ''),
+      })),
+    )).list;
   }
 
+  /** Every member of the workspace, cached. */
   users(signal: AbortSignal): Promise<User[]> {
-    if (this.userDir && Date.now() - this.userDir.at < DIRECTORY_TTL_MS) return this.userDir.list;
-    const list = (async () => {
-      const out: User[] = [];
-      let cursor: string | undefined;
-      do {
-        const r = await this.call<{ members: Array<Record<string, unknown>>; response_metadata?: { next_cursor?: string } }>('users.list', { limit: 200, ...(cursor ? { cursor } : {}) }, signal, 'listing users');
-        for (const u of r.members) {
-          const p = (u.profile ?? {}) as Record<string, string>;
-          out.push({ id: String(u.id), name: String(u.name), real_name: String(u.real_name ?? p.real_name ?? ''), title: p.title ?? '', tz: String(u.tz ?? ''), is_bot: Boolean(u.is_bot), deleted: Boolean(u.deleted) });
-        }
-        cursor = r.response_metadata?.next_cursor || undefined;
-      } while (cursor);
-      return out;
-    })();
-    this.userDir = { at: Date.now(), list };
-    list.catch(() => (this.userDir = undefined));
-    return list;
+    return (this.userDir = this.cached(this.userDir, () =>
+      this.sweep('users.list', 'members', {}, signal, 'listing users', (u) => {
+        const p = (u.profile ?? {}) as Record<string, string>;
+        return { id: String(u.id), name: String(u.name), real_name: String(u.real_name ?? p.real_name ?? ''), title: p.title ?? '', tz: String(u.tz ?? ''), is_bot: Boolean(u.is_bot), deleted: Boolean(u.deleted) };
+      }),
+    )).list;
+  }
+
+  /** A directory entry kept DIRECTORY_TTL_MS; a failed load is forgotten so the next call tries again. */
+  private cached<T>(entry: { at: number; list: Promise<T[]> } | undefined, load: () => Promise<T[]>): { at: number; list: Promise<T[]> } {
+    if (entry && Date.now() - entry.at < DIRECTORY_TTL_MS) return entry;
+    const fresh = { at: 0, list: load() };
+    fresh.at = Date.now();
+    fresh.list.catch(() => (fresh.at = 0));
+    return fresh;
+  }
+
+  /** Every page of a cursor-paged list method, mapped. */
+  private async sweep<T>(method: string, key: string, args: Record<string, unknown>, signal: AbortSignal, what: string, map: (item: Record<string, unknown>) => T): Promise<T[]> {
+    const out: T[] = [];
+    let cursor: string | undefined;
+    do {
+      const r = await this.call<Record<string, unknown> & { response_metadata?: { next_cursor?: string } }>(method, { ...args, limit: 200, ...(cursor ? { cursor } : {}) }, signal, what);
+      for (const item of (r[key] as Array<Record<string, unknown>> | undefined) ?? []) out.push(map(item));
+      cursor = r.response_metadata?.next_cursor || undefined;
+    } while (cursor);
+    return out;
   }
 
   /** True when --channels (and --allow-dms) let the connector touch this channel. */
