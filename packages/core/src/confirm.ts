@@ -77,13 +77,13 @@ function canonical(v: unknown): string {
       .map((k) => `${JSON.stringify(k)}:${canonical((v as Record<string, unknown>)[k])}`)
       .join(',')}}`;
   }
-  return typeof v === 'bigint' ? `${v}n` : (JSON.stringify(v) ?? 'null');
+  return JSON.stringify(v) ?? 'null'; // arguments arrive as JSON: no BigInt, no cycles
 }
 
 /** The default preview: the tool and its arguments, one per line. */
 export function defaultPreview(tool: string, args: Record<string, unknown>): string {
   const lines = Object.entries(args)
     .filter(([, v]) => v !== undefined)
-    .map(([k, v]) => `  ${k}: ${typeof v === 'string' ? v : JSON.stringify(v, (_k, x: unknown) => (typeof x === 'bigint' ? x.toString() : x))}`);
+    .map(([k, v]) => `  ${k}: ${typeof v === 'string' ? v : JSON.stringify(v)}`); // arguments arrive as JSON
   return `${tool} with\n${lines.join('\n') || '  (no arguments)'}`;
 }

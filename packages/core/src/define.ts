@@ -107,8 +107,9 @@ export interface ToolDefinition<In extends z.ZodObject = z.ZodObject, Out = unkn
   /**
    * For tools that are not destructive but whose call may still need the user's consent: the
    * reason to ask for this call (shown above the preview), or undefined to run it at once. E.g.
-   * GitHub's guard: writing to a public repository after reading a private one. With --confirm
-   * off nothing is asked; a tool that must not run unconfirmed refuses in its handler.
+   * GitHub's guard: writing to a public repository after reading a private one. It runs before
+   * the handler whatever --confirm says; with --confirm off a reason is not asked about, so a
+   * call that must not run unconfirmed throws from here instead.
    */
   confirmIf?(input: z.output<In>, ctx: ToolContext<Deps, Config>): Promise<string | undefined> | string | undefined;
   handler(input: z.output<In>, ctx: ToolContext<Deps, Config>): Promise<ToolOutput<Out>> | ToolOutput<Out>;

@@ -113,8 +113,8 @@ export async function runToolCall(p: PipelineDeps, name: string, rawArgs: unknow
     return deny('deny:invalid_arguments', text, { errorCode: 'invalid_input' });
   }
   const confirming = needsConfirmation(tool, p.config);
-  const { [CONFIRMATION_TOKEN]: token, ...args } = parsed.data as Record<string, unknown>;
-  const input = confirming ? args : parsed.data;
+  // The token is the core's argument, never the handler's.
+  const { [CONFIRMATION_TOKEN]: token, ...input } = parsed.data as Record<string, unknown>;
 
   const cls = rateClass(tool);
   const wait = p.limiter.take(event.principal, cls, false);
@@ -150,8 +150,10 @@ export async function runToolCall(p: PipelineDeps, name: string, rawArgs: unknow
   };
 
   try {
-    // A destructive call (or a tool marked confirm) is always confirmed; another tool's only when it gives a reason.
-    const reason = confirming ? await race(() => tool.confirmIf?.(input, ctx)) : undefined;
+    // confirmIf runs with --confirm off too, so a tool's refusal (it throws) holds either way.
+    // A destructive call (or a tool marked confirm) is always confirmed; another tool's only when
+    // it gives a reason.
+    const reason = tool.confirmIf ? await race(() => tool.confirmIf!(input, ctx)) : undefined;
     if (confirming && (tool.kind === 'destructive' || tool.confirm || reason)) {
       if (typeof token === 'string') {
         const check = p.tokens.redeem(token, event.principal, name, input);

@@ -53,10 +53,6 @@ export class Protector {
     }
   }
 
-  get hasFieldRules(): boolean {
-    return this.rules.length > 0;
-  }
-
   /** The rule for a field name, if one applies (drop beats mask beats hash). */
   ruleFor(name: string): { action: FieldAction; rule: string } | undefined {
     let v = this.verdicts.get(name);

@@ -93,7 +93,10 @@ const postNote = defineTool({
   description: 'Posts a note; asks first when it goes public.',
   input: z.object({ text: z.string(), public: z.boolean().default(false) }),
   kind: 'write',
-  confirmIf: (input) => (input.public ? 'This note will be public.' : undefined),
+  confirmIf: (input) => {
+    if (input.text === 'REFUSE') throw new ConnectorError('denied', 'Refused by the tool.');
+    return input.public ? 'This note will be public.' : undefined;
+  },
   handler: ({ text }, { deps }: { deps: Deps }) => {
     deps.added.push(text);
     return { note: 'Posted.' };
@@ -382,6 +385,16 @@ describe('confirmation asked by a tool for one call (confirmIf)', () => {
     expect(messages[0]).toMatch(/^Safety Test wants to run post_note:\n\nThis note will be public\.\n\npost_note with\n  text: shout\n  public: true/);
     expect(s.runtime.deps.added).toEqual(['private']);
     expect(e.decision).toBe('deny:user_declined');
+  });
+});
+
+describe('confirmIf with --confirm off', () => {
+  it('still runs before the handler, so a refusal it throws holds; a reason alone is not asked about', async () => {
+    const s = await connect(['--allow-write', '--confirm', 'off']);
+    expect((await call(s, 'post_note', { text: 'loud', public: true }))[0].isError).toBeFalsy();
+    const [r] = await call(s, 'post_note', { text: 'REFUSE', public: false });
+    expect(textOf(r)).toBe('Refused by the tool.');
+    expect(s.runtime.deps.added).toEqual(['loud']);
   });
 });
 

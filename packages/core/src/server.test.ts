@@ -3,7 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { defineConnector, definePrompt, defineTool, type ResourceTemplateDefinition } from './define.js';
 import { ConnectorError } from './errors.js';
-import { connectInProcess, dataOf, textOf, type TestSession } from './testing.js';
+import { connectInProcess, dataOf, type TestSession } from './testing.js';
 
 interface Deps {
   tables: string[];

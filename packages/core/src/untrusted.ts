@@ -33,11 +33,6 @@ export function cleanText(s: string): { text: string; removed: number } {
   return { text, removed };
 }
 
-/** True when `s` holds a character cleanText removes. */
-export function hasHiddenCharacters(s: string): boolean {
-  return HIDDEN_TEST.test(s);
-}
-
 /**
  * Text a person reads before agreeing to a call: the hidden characters are shown as `<U+202E>`
  * instead of being removed, so the user sees exactly what will run.

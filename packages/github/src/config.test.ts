@@ -22,6 +22,6 @@ describe('the API base URL', () => {
   });
 
   it('a token and an App at once is refused', () => {
-    expect(() => config(['--app-id', '1', '--installation-id', '2', '--private-key-file', '/etc/hostname'])).toThrow(/not both|not a PEM private key/);
+    expect(() => config(['--app-id', '1', '--installation-id', '2', '--private-key-file', '/etc/hostname'])).toThrow(/Give either a token \(GITHUB_TOKEN\) or a GitHub App \(--app-id …\), not both\./);
   });
 });

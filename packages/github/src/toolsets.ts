@@ -6,5 +6,3 @@ export const TOOLSETS = {
   search: 'Search code, issues and pull requests, repositories and users.',
   actions: 'GitHub Actions workflow runs and job logs (read-only).',
 } as const;
-
-export type Toolset = keyof typeof TOOLSETS;

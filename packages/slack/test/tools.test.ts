@@ -79,7 +79,9 @@ describe('reading', () => {
     expect(fake.calls.filter((c) => c.method === 'conversations.list').map((c) => Boolean(c.args.cursor))).toEqual([false, true]);
   });
 
-  it('speaks the wire format: form-encoded POSTs to /api/<method> with the bearer token', () => {
+  it('speaks the wire format: form-encoded POSTs to /api/<method> with the bearer token', async () => {
+    await call(s, 'get_user_profile', { user: '@ada' });
+    expect(fake.calls.length).toBeGreaterThan(0);
     for (const c of fake.calls) {
       expect(c.contentType).toMatch(/^application\/x-www-form-urlencoded/);
       expect([BOT, USER]).toContain(c.token);
@@ -131,7 +133,8 @@ describe('reading', () => {
     expect(us.map((u) => u.name)).toEqual(['ada', 'grace', 'mallory']);
   });
 
-  it('neither a token nor a message body reaches a log line or an audit event', () => {
+  it('neither a token nor a message body reaches a log line or an audit event', async () => {
+    await call(s, 'get_channel_history', { channel: '#general' });
     const all = JSON.stringify(s.audit()) + JSON.stringify(s.logs());
     for (const secret of [BOT, USER, 'Deploy failed on staging', 'launch code']) expect(all).not.toContain(secret);
   });

@@ -12,7 +12,7 @@ import { defineConnector, defineTool } from '../define.js';
 import { memorySink } from '../log.js';
 import { createRuntime, loadConfig } from '../server.js';
 import { dataOf, textOf } from '../testing.js';
-import { startHttp, type HttpHandle } from './server.js';
+import { startHttp } from './server.js';
 
 // ---- a small connector --------------------------------------------------------------------
 

@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server as HttpServer, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { Server } from '@modelcontextprotocol/sdk/server/index.js';
 import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
+import { JSONRPCMessageSchema } from '@modelcontextprotocol/sdk/types.js';
 import { ConfigError } from '../errors.js';
 import { rateClass } from '../policy.js';
 import { buildServer, type ConnectorRuntime } from '../server.js';
@@ -77,7 +77,7 @@ export async function startHttp(runtime: ConnectorRuntime): Promise<HttpHandle> 
     return allowedOrigins.has(o) || (localOrigins && /^https?:\/\/(localhost|127\.0\.0\.1|\[::1\])(:\d+)?$/.test(o));
   };
 
-  const sessions = new Map<string, { transport: StreamableHTTPServerTransport; server: Server; principal: string | undefined; seen: number }>();
+  const sessions = new Map<string, { transport: StreamableHTTPServerTransport; principal: string | undefined; seen: number }>();
   let inFlight = 0;
   let draining = false;
   let drained: (() => void) | undefined;
@@ -100,7 +100,7 @@ export async function startHttp(runtime: ConnectorRuntime): Promise<HttpHandle> 
 
   const sweep = setInterval(() => {
     const idleBefore = Date.now() - config.sessionTimeout;
-    for (const [id, s] of sessions) if (s.seen < idleBefore) void s.transport.close();
+    for (const s of sessions.values()) if (s.seen < idleBefore) void s.transport.close();
     metrics.setSessions(sessions.size);
   }, Math.min(config.sessionTimeout, 60_000));
   sweep.unref();
@@ -166,11 +166,12 @@ export async function startHttp(runtime: ConnectorRuntime): Promise<HttpHandle> 
       return sendJson(res, 400, rpcError(-32700, 'Parse error: the body is not valid JSON.'));
     }
     if (Array.isArray(message)) return sendJson(res, 400, rpcError(-32600, 'Invalid Request: JSON-RPC batches are not supported (MCP 2025-06-18 and later); send one message per request.'));
-    if (!isJsonRpc(message)) return sendJson(res, 400, rpcError(-32600, 'Invalid Request: expected one JSON-RPC 2.0 message (an object with "jsonrpc": "2.0" and a method, or a result or error).'));
+    if (!JSONRPCMessageSchema.safeParse(message).success) return sendJson(res, 400, rpcError(-32600, 'Invalid Request: expected one JSON-RPC 2.0 message (an object with "jsonrpc": "2.0" and a method, or a result or error).'));
 
     // Scopes map to tool classes; a call the token does not cover is refused before it runs.
-    if (caller && message.method === 'tools/call') {
-      const name = (message.params as { name?: unknown } | undefined)?.name;
+    const rpc = message as { method?: unknown; params?: { name?: unknown } };
+    if (caller && rpc.method === 'tools/call') {
+      const name = rpc.params?.name;
       const tool = typeof name === 'string' ? runtime.pipeline.policy.enabled.get(name) : undefined;
       if (tool && rateClass(tool) === 'write' && !caller.classes.has('write')) {
         return refuse(res, new AuthFailure(403, 'insufficient_scope', `Forbidden: ${name} changes data and needs the ${config.oauthWriteScope} scope (or a read+write API key).`, config.oauthWriteScope));
@@ -178,7 +179,7 @@ export async function startHttp(runtime: ConnectorRuntime): Promise<HttpHandle> 
     }
     if (caller) (req as IncomingMessage & { auth?: unknown }).auth = { token: caller.token, clientId: caller.principal, scopes: [...caller.classes], ...(caller.expiresAt ? { expiresAt: caller.expiresAt } : {}) };
 
-    if (config.stateful) return toSession(req, res, caller, message);
+    if (config.stateful) return toSession(req, res, caller, rpc);
     // Stateless: a fresh server and transport for this request alone.
     const server = buildServer(runtime);
     const transport = new StreamableHTTPServerTransport({ sessionIdGenerator: undefined, enableJsonResponse: true });
@@ -204,7 +205,7 @@ export async function startHttp(runtime: ConnectorRuntime): Promise<HttpHandle> 
     const transport: StreamableHTTPServerTransport = new StreamableHTTPServerTransport({
       sessionIdGenerator: () => randomUUID(),
       onsessioninitialized: (sid) => {
-        sessions.set(sid, { transport, server, principal: caller?.principal, seen: Date.now() });
+        sessions.set(sid, { transport, principal: caller?.principal, seen: Date.now() });
         metrics.setSessions(sessions.size);
       },
     });
@@ -286,12 +287,6 @@ function hostAllowlist(config: ConnectorRuntime['config'], resource: URL | undef
 function hostAllowed(host: string, allowed: readonly string[]): boolean {
   const bare = host.replace(/:\d+$/, '');
   return allowed.some((a) => a === host || a === bare);
-}
-
-function isJsonRpc(m: unknown): m is { jsonrpc: '2.0'; method?: unknown; params?: unknown } {
-  if (!m || typeof m !== 'object') return false;
-  const o = m as Record<string, unknown>;
-  return o.jsonrpc === '2.0' && (typeof o.method === 'string' || 'result' in o || 'error' in o);
 }
 
 const rpcError = (code: number, message: string) => ({ jsonrpc: '2.0', error: { code, message }, id: null });

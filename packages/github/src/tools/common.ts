@@ -20,19 +20,16 @@ export function nextPage(headers: { link?: string }, page: number): number | und
   return /rel="next"/.test(headers.link ?? '') ? page + 1 : undefined;
 }
 
-/** Before a read of a repository's content: the allowlist; after it, the guard's memory. */
-export async function beforeRead(ctx: Ctx, ref: RepoRef): Promise<void> {
-  ctx.deps.check(ref);
-}
-
+/** After a read of a repository's content: the guard remembers a private one. */
 export async function afterRead(ctx: Ctx, ref: RepoRef): Promise<void> {
   await ctx.deps.noteRead(ctx.principal, ref, ctx.signal);
 }
 
 /**
  * For write tools: each call is confirmed by the user, and the cross-visibility guard's reason,
- * when it has one, heads the preview; the allowlist is checked first, so a refused repository
- * is never previewed.
+ * when it has one, heads the preview. The pipeline runs confirmIf before every call (with
+ * --confirm off too), so the allowlist and the guard need nothing in the handler; the allowlist
+ * comes first, so a refused repository is never previewed.
  */
 export function guardedWrite<In extends RepoRef>() {
   return {
@@ -44,11 +41,3 @@ export function guardedWrite<In extends RepoRef>() {
     },
   };
 }
-
-/** At the start of a write handler: the allowlist, and the guard when nothing was confirmed (--confirm off). */
-export async function beforeWrite(ctx: Ctx, ref: RepoRef): Promise<void> {
-  ctx.deps.check(ref);
-  if (ctx.config.confirm === 'off') await ctx.deps.crossVisibility(ctx.principal, ref, ctx.signal);
-}
-
-export const userLogin = (u: { login?: string } | null | undefined) => u?.login ?? 'ghost';

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { githubError } from '../github/client.js';
 import { defineGithubTool } from '../deps.js';
-import { beforeWrite, guardedWrite, repoInput } from './common.js';
+import { guardedWrite, repoInput } from './common.js';
 
 const input = z.object({ ...repoInput, branch: z.string().min(1).max(255).describe('Name of the new branch.'), from_branch: z.string().min(1).optional().describe('Branch to start from (default: the default branch).') });
 
@@ -16,7 +16,6 @@ export const createBranch = defineGithubTool({
   output: z.object({ branch: z.string(), sha: z.string() }),
   ...guardedWrite<z.output<typeof input>>(),
   async handler({ owner, repo, branch, from_branch }, ctx) {
-    await beforeWrite(ctx, { owner, repo });
     const gh = await ctx.deps.github();
     const base = from_branch ?? (await gh.repos.get({ owner, repo, request: { signal: ctx.signal } }).catch((e: unknown) => githubError(e, `${owner}/${repo}`))).data.default_branch;
     const { data: ref } = await gh.git.getRef({ owner, repo, ref: `heads/${base}`, request: { signal: ctx.signal } }).catch((e: unknown) => githubError(e, `branch ${base} of ${owner}/${repo}`));

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { githubError } from '../github/client.js';
 import { defineGithubTool } from '../deps.js';
-import { beforeWrite, guardedWrite, repoInput } from './common.js';
+import { guardedWrite, repoInput } from './common.js';
 import { issueSummary, summarize } from './issues-shared.js';
 
 const input = z.object({ ...repoInput, title: z.string().min(1).max(256), body: z.string().max(65_536).optional(), labels: z.array(z.string()).optional(), assignees: z.array(z.string()).optional() });
@@ -17,7 +17,6 @@ export const createIssue = defineGithubTool({
   output: issueSummary,
   ...guardedWrite<z.output<typeof input>>(),
   async handler({ owner, repo, title, body, labels, assignees }, ctx) {
-    await beforeWrite(ctx, { owner, repo });
     const gh = await ctx.deps.github();
     const { data } = await gh.issues
       .create({ owner, repo, title, ...(body === undefined ? {} : { body }), ...(labels ? { labels } : {}), ...(assignees ? { assignees } : {}), request: { signal: ctx.signal } })

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { githubError } from '../github/client.js';
 import { defineGithubTool } from '../deps.js';
-import { beforeWrite, guardedWrite, repoInput } from './common.js';
+import { guardedWrite, repoInput } from './common.js';
 
 const input = z.object({
   ...repoInput,
@@ -23,7 +23,6 @@ export const createOrUpdateFile = defineGithubTool({
   output: z.object({ path: z.string(), commit: z.string(), url: z.string(), created: z.boolean() }),
   ...guardedWrite<z.output<typeof input>>(),
   async handler({ owner, repo, path, content, message, branch, sha }, ctx) {
-    await beforeWrite(ctx, { owner, repo });
     const gh = await ctx.deps.github();
     let current = sha;
     if (current === undefined) {

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { githubError } from '../github/client.js';
 import { defineGithubTool } from '../deps.js';
-import { beforeWrite, guardedWrite } from './common.js';
+import { guardedWrite } from './common.js';
 import { pullInput } from './pulls-shared.js';
 
 const input = z.object({ ...pullInput, event: z.enum(['APPROVE', 'REQUEST_CHANGES', 'COMMENT']), body: z.string().max(65_536).optional().describe('Required for REQUEST_CHANGES and COMMENT.') });
@@ -17,7 +17,6 @@ export const createPullRequestReview = defineGithubTool({
   output: z.object({ id: z.number(), state: z.string() }),
   ...guardedWrite<z.output<typeof input>>(),
   async handler({ owner, repo, pull_number, event, body }, ctx) {
-    await beforeWrite(ctx, { owner, repo });
     const gh = await ctx.deps.github();
     const { data } = await gh.pulls
       .createReview({ owner, repo, pull_number, event, ...(body === undefined ? {} : { body }), request: { signal: ctx.signal } })

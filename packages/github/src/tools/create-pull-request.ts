@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { githubError } from '../github/client.js';
 import { defineGithubTool } from '../deps.js';
-import { beforeWrite, guardedWrite, repoInput } from './common.js';
+import { guardedWrite, repoInput } from './common.js';
 import { pullSummary, summarizePull } from './pulls-shared.js';
 
 const input = z.object({ ...repoInput, title: z.string().min(1).max(256), head: z.string().min(1).describe('Branch with the changes.'), base: z.string().min(1).describe('Branch to merge into.'), body: z.string().max(65_536).optional(), draft: z.boolean().optional() });
@@ -17,7 +17,6 @@ export const createPullRequest = defineGithubTool({
   output: pullSummary,
   ...guardedWrite<z.output<typeof input>>(),
   async handler({ owner, repo, title, head, base, body, draft }, ctx) {
-    await beforeWrite(ctx, { owner, repo });
     const gh = await ctx.deps.github();
     const { data } = await gh.pulls
       .create({ owner, repo, title, head, base, ...(body === undefined ? {} : { body }), ...(draft === undefined ? {} : { draft }), request: { signal: ctx.signal } })

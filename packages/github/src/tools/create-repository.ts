@@ -30,12 +30,8 @@ export const createRepository = defineGithubTool({
     return ctx.deps.crossVisibility(ctx.principal, { owner, repo: i.name }, ctx.signal);
   },
   async handler({ name, org, description, private: isPrivate, auto_init }, ctx) {
+    // The allowlist and the guard ran in confirmIf, before this.
     const owner = org ?? (await ctx.deps.login(ctx.signal));
-    ctx.deps.check({ owner, repo: name });
-    if (!isPrivate && ctx.config.confirm === 'off') {
-      ctx.deps.notePrivacy({ owner, repo: name }, false);
-      await ctx.deps.crossVisibility(ctx.principal, { owner, repo: name }, ctx.signal);
-    }
     const gh = await ctx.deps.github();
     const params = { name, private: isPrivate, auto_init, ...(description === undefined ? {} : { description }), request: { signal: ctx.signal } };
     const { data } = await (org ? gh.repos.createInOrg({ org, ...params }) : gh.repos.createForAuthenticatedUser(params)).catch((e: unknown) => githubError(e, `creating ${owner}/${name}`));

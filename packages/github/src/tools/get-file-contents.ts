@@ -2,7 +2,7 @@ import { ConnectorError } from '@org/mcp-core';
 import { z } from 'zod';
 import { githubError } from '../github/client.js';
 import { defineGithubTool } from '../deps.js';
-import { afterRead, beforeRead, repoInput } from './common.js';
+import { afterRead, repoInput } from './common.js';
 
 export const getFileContents = defineGithubTool({
   name: 'get_file_contents',
@@ -24,7 +24,7 @@ export const getFileContents = defineGithubTool({
     entries: z.array(z.object({ name: z.string(), type: z.string(), path: z.string(), size: z.number() })).optional(),
   }),
   async handler({ owner, repo, path, ref }, ctx) {
-    await beforeRead(ctx, { owner, repo });
+    ctx.deps.check({ owner, repo });
     const gh = await ctx.deps.github();
     const clean = path.replace(/^\/+|\/+$/g, '');
     if (clean.split('/').includes('..')) throw new ConnectorError('invalid_input', 'The path may not contain "..".');

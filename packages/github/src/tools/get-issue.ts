@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { githubError } from '../github/client.js';
 import { defineGithubTool } from '../deps.js';
-import { afterRead, beforeRead, repoInput } from './common.js';
+import { afterRead, repoInput } from './common.js';
 import { issueLine, issueSummary, summarize } from './issues-shared.js';
 
 const MAX_COMMENTS = 100;
@@ -18,7 +18,7 @@ export const getIssue = defineGithubTool({
   input: z.object({ ...repoInput, issue_number: z.number().int().min(1) }),
   output: issueSummary.extend({ body: z.string(), comment_list: z.array(z.object({ id: z.number(), author: z.string(), body: z.string(), created_at: z.string() })) }),
   async handler({ owner, repo, issue_number }, ctx) {
-    await beforeRead(ctx, { owner, repo });
+    ctx.deps.check({ owner, repo });
     const gh = await ctx.deps.github();
     const what = `issue #${issue_number} of ${owner}/${repo}`;
     const [{ data: issue }, { data: comments }] = await Promise.all([

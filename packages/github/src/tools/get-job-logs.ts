@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { githubError } from '../github/client.js';
 import { defineGithubTool } from '../deps.js';
-import { afterRead, beforeRead, repoInput } from './common.js';
+import { afterRead, repoInput } from './common.js';
 
 /** Lines kept from the end of a failed job's log: where the error is. */
 const TAIL_LINES = 60;
@@ -17,7 +17,7 @@ export const getJobLogs = defineGithubTool({
   input: z.object({ ...repoInput, run_id: z.number().int().min(1), failed_only: z.boolean().default(true).describe('Only the failed jobs.') }),
   output: z.object({ jobs: z.array(z.object({ id: z.number(), name: z.string(), conclusion: z.string().nullable(), failed_steps: z.array(z.string()), log_tail: z.string().optional() })) }),
   async handler({ owner, repo, run_id, failed_only }, ctx) {
-    await beforeRead(ctx, { owner, repo });
+    ctx.deps.check({ owner, repo });
     const gh = await ctx.deps.github();
     const what = `the jobs of run ${run_id} of ${owner}/${repo}`;
     const { data } = await gh.actions.listJobsForWorkflowRun({ owner, repo, run_id, per_page: 100, request: { signal: ctx.signal } }).catch((e: unknown) => githubError(e, what));

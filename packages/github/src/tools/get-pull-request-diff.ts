@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { githubError } from '../github/client.js';
 import { defineGithubTool } from '../deps.js';
-import { afterRead, beforeRead } from './common.js';
+import { afterRead } from './common.js';
 import { pullInput } from './pulls-shared.js';
 
 export const getPullRequestDiff = defineGithubTool({
@@ -13,7 +13,7 @@ export const getPullRequestDiff = defineGithubTool({
   openWorld: true,
   input: z.object(pullInput),
   async handler({ owner, repo, pull_number }, ctx) {
-    await beforeRead(ctx, { owner, repo });
+    ctx.deps.check({ owner, repo });
     const gh = await ctx.deps.github();
     const res = await gh.pulls
       .get({ owner, repo, pull_number, mediaType: { format: 'diff' }, request: { signal: ctx.signal } })

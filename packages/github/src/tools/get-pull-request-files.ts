@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { githubError } from '../github/client.js';
 import { defineGithubTool } from '../deps.js';
-import { afterRead, beforeRead, nextPage, pageInput } from './common.js';
+import { afterRead, nextPage, pageInput } from './common.js';
 import { pullInput } from './pulls-shared.js';
 
 export const getPullRequestFiles = defineGithubTool({
@@ -14,7 +14,7 @@ export const getPullRequestFiles = defineGithubTool({
   input: z.object({ ...pullInput, ...pageInput }),
   output: z.object({ files: z.array(z.object({ filename: z.string(), status: z.string(), additions: z.number(), deletions: z.number() })), next_page: z.number().optional() }),
   async handler({ owner, repo, pull_number, page, per_page }, ctx) {
-    await beforeRead(ctx, { owner, repo });
+    ctx.deps.check({ owner, repo });
     const gh = await ctx.deps.github();
     const res = await gh.pulls.listFiles({ owner, repo, pull_number, page, per_page, request: { signal: ctx.signal } }).catch((e: unknown) => githubError(e, `the files of #${pull_number} of ${owner}/${repo}`));
     await afterRead(ctx, { owner, repo });

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { githubError } from '../github/client.js';
 import { defineGithubTool } from '../deps.js';
-import { afterRead, beforeRead } from './common.js';
+import { afterRead } from './common.js';
 import { pullInput } from './pulls-shared.js';
 
 export const getPullRequestReviews = defineGithubTool({
@@ -17,7 +17,7 @@ export const getPullRequestReviews = defineGithubTool({
     comments: z.array(z.object({ id: z.number(), author: z.string(), path: z.string(), line: z.number().nullable(), body: z.string() })),
   }),
   async handler({ owner, repo, pull_number }, ctx) {
-    await beforeRead(ctx, { owner, repo });
+    ctx.deps.check({ owner, repo });
     const gh = await ctx.deps.github();
     const [r, c] = await Promise.all([
       gh.pulls.listReviews({ owner, repo, pull_number, per_page: 100, request: { signal: ctx.signal } }),

@@ -1,7 +1,6 @@
 import { z } from 'zod';
 import { githubError } from '../github/client.js';
 import { defineGithubTool } from '../deps.js';
-import { beforeRead } from './common.js';
 import { pullInput } from './pulls-shared.js';
 
 export const getPullRequestStatus = defineGithubTool({
@@ -19,7 +18,7 @@ export const getPullRequestStatus = defineGithubTool({
     check_runs: z.array(z.object({ name: z.string(), status: z.string(), conclusion: z.string().nullable() })),
   }),
   async handler({ owner, repo, pull_number }, ctx) {
-    await beforeRead(ctx, { owner, repo });
+    ctx.deps.check({ owner, repo });
     const gh = await ctx.deps.github();
     const what = `the checks of #${pull_number} of ${owner}/${repo}`;
     const { data: p } = await gh.pulls.get({ owner, repo, pull_number, request: { signal: ctx.signal } }).catch((e: unknown) => githubError(e, what));

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { githubError } from '../github/client.js';
 import { defineGithubTool } from '../deps.js';
-import { afterRead, beforeRead } from './common.js';
+import { afterRead } from './common.js';
 import { pullInput, pullLine, pullSummary, summarizePull } from './pulls-shared.js';
 
 export const getPullRequest = defineGithubTool({
@@ -14,7 +14,7 @@ export const getPullRequest = defineGithubTool({
   input: z.object(pullInput),
   output: pullSummary.extend({ body: z.string(), additions: z.number(), deletions: z.number(), changed_files: z.number(), mergeable: z.boolean().nullable() }),
   async handler({ owner, repo, pull_number }, ctx) {
-    await beforeRead(ctx, { owner, repo });
+    ctx.deps.check({ owner, repo });
     const gh = await ctx.deps.github();
     const { data: p } = await gh.pulls.get({ owner, repo, pull_number, request: { signal: ctx.signal } }).catch((e: unknown) => githubError(e, `pull request #${pull_number} of ${owner}/${repo}`));
     await afterRead(ctx, { owner, repo });

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { githubError } from '../github/client.js';
 import { defineGithubTool } from '../deps.js';
-import { afterRead, beforeRead, repoInput } from './common.js';
+import { afterRead, repoInput } from './common.js';
 
 export const getRepository = defineGithubTool({
   name: 'get_repository',
@@ -13,7 +13,7 @@ export const getRepository = defineGithubTool({
   input: z.object(repoInput),
   output: z.object({ full_name: z.string(), private: z.boolean(), description: z.string().nullable(), default_branch: z.string(), language: z.string().nullable(), stars: z.number(), open_issues: z.number(), archived: z.boolean(), pushed_at: z.string().nullable(), url: z.string() }),
   async handler({ owner, repo }, ctx) {
-    await beforeRead(ctx, { owner, repo });
+    ctx.deps.check({ owner, repo });
     const gh = await ctx.deps.github();
     const { data: r } = await gh.repos.get({ owner, repo, request: { signal: ctx.signal } }).catch((e: unknown) => githubError(e, `${owner}/${repo}`));
     ctx.deps.notePrivacy({ owner, repo }, r.private);

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { githubError } from '../github/client.js';
 import { defineGithubTool } from '../deps.js';
-import { beforeRead, nextPage, pageInput, repoInput } from './common.js';
+import { nextPage, pageInput, repoInput } from './common.js';
 
 export const listBranches = defineGithubTool({
   name: 'list_branches',
@@ -13,7 +13,7 @@ export const listBranches = defineGithubTool({
   input: z.object({ ...repoInput, ...pageInput }),
   output: z.object({ branches: z.array(z.object({ name: z.string(), sha: z.string(), protected: z.boolean() })), next_page: z.number().optional() }),
   async handler({ owner, repo, page, per_page }, ctx) {
-    await beforeRead(ctx, { owner, repo });
+    ctx.deps.check({ owner, repo });
     const gh = await ctx.deps.github();
     const res = await gh.repos.listBranches({ owner, repo, page, per_page, request: { signal: ctx.signal } }).catch((e: unknown) => githubError(e, `the branches of ${owner}/${repo}`));
     const branches = res.data.map((b) => ({ name: b.name, sha: b.commit.sha, protected: b.protected }));

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { githubError } from '../github/client.js';
 import { defineGithubTool } from '../deps.js';
-import { afterRead, beforeRead, nextPage, pageInput, repoInput } from './common.js';
+import { afterRead, nextPage, pageInput, repoInput } from './common.js';
 
 export const listCommits = defineGithubTool({
   name: 'list_commits',
@@ -13,7 +13,7 @@ export const listCommits = defineGithubTool({
   input: z.object({ ...repoInput, sha: z.string().min(1).optional().describe('Branch name or commit SHA to start from.'), path: z.string().optional().describe('Only commits touching this path.'), ...pageInput }),
   output: z.object({ commits: z.array(z.object({ sha: z.string(), author: z.string(), date: z.string().nullable(), message: z.string(), url: z.string() })), next_page: z.number().optional() }),
   async handler({ owner, repo, sha, path, page, per_page }, ctx) {
-    await beforeRead(ctx, { owner, repo });
+    ctx.deps.check({ owner, repo });
     const gh = await ctx.deps.github();
     const res = await gh.repos
       .listCommits({ owner, repo, page, per_page, ...(sha ? { sha } : {}), ...(path ? { path } : {}), request: { signal: ctx.signal } })

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { githubError } from '../github/client.js';
 import { defineGithubTool } from '../deps.js';
-import { afterRead, beforeRead, nextPage, pageInput, repoInput } from './common.js';
+import { afterRead, nextPage, pageInput, repoInput } from './common.js';
 import { issueLine, issueSummary, summarize } from './issues-shared.js';
 
 export const listIssues = defineGithubTool({
@@ -19,7 +19,7 @@ export const listIssues = defineGithubTool({
   }),
   output: z.object({ issues: z.array(issueSummary), next_page: z.number().optional() }),
   async handler({ owner, repo, state, labels, page, per_page }, ctx) {
-    await beforeRead(ctx, { owner, repo });
+    ctx.deps.check({ owner, repo });
     const gh = await ctx.deps.github();
     const res = await gh.issues
       .listForRepo({ owner, repo, state, page, per_page, ...(labels?.length ? { labels: labels.join(',') } : {}), request: { signal: ctx.signal } })

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { githubError } from '../github/client.js';
 import { defineGithubTool } from '../deps.js';
-import { afterRead, beforeRead, nextPage, pageInput, repoInput } from './common.js';
+import { afterRead, nextPage, pageInput, repoInput } from './common.js';
 import { pullLine, pullSummary, summarizePull } from './pulls-shared.js';
 
 export const listPullRequests = defineGithubTool({
@@ -14,7 +14,7 @@ export const listPullRequests = defineGithubTool({
   input: z.object({ ...repoInput, state: z.enum(['open', 'closed', 'all']).default('open'), base: z.string().optional(), head: z.string().optional().describe('owner:branch'), ...pageInput }),
   output: z.object({ pull_requests: z.array(pullSummary), next_page: z.number().optional() }),
   async handler({ owner, repo, state, base, head, page, per_page }, ctx) {
-    await beforeRead(ctx, { owner, repo });
+    ctx.deps.check({ owner, repo });
     const gh = await ctx.deps.github();
     const res = await gh.pulls
       .list({ owner, repo, state, page, per_page, ...(base ? { base } : {}), ...(head ? { head } : {}), request: { signal: ctx.signal } })

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { githubError } from '../github/client.js';
 import { defineGithubTool } from '../deps.js';
-import { afterRead, beforeRead, nextPage, pageInput, repoInput } from './common.js';
+import { afterRead, nextPage, pageInput, repoInput } from './common.js';
 
 export const listWorkflowRuns = defineGithubTool({
   name: 'list_workflow_runs',
@@ -13,7 +13,7 @@ export const listWorkflowRuns = defineGithubTool({
   input: z.object({ ...repoInput, branch: z.string().optional(), ...pageInput }),
   output: z.object({ total_count: z.number(), runs: z.array(z.object({ id: z.number(), name: z.string(), status: z.string().nullable(), conclusion: z.string().nullable(), branch: z.string().nullable(), event: z.string(), url: z.string() })), next_page: z.number().optional() }),
   async handler({ owner, repo, branch, page, per_page }, ctx) {
-    await beforeRead(ctx, { owner, repo });
+    ctx.deps.check({ owner, repo });
     const gh = await ctx.deps.github();
     const res = await gh.actions
       .listWorkflowRunsForRepo({ owner, repo, page, per_page, ...(branch ? { branch } : {}), request: { signal: ctx.signal } })

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { githubError } from '../github/client.js';
 import { defineGithubTool } from '../deps.js';
-import { beforeWrite, guardedWrite } from './common.js';
+import { guardedWrite } from './common.js';
 import { pullInput } from './pulls-shared.js';
 
 const input = z.object({ ...pullInput, merge_method: z.enum(['merge', 'squash', 'rebase']).default('merge'), commit_title: z.string().optional(), commit_message: z.string().optional() });
@@ -18,7 +18,6 @@ export const mergePullRequest = defineGithubTool({
   ...guardedWrite<z.output<typeof input>>(),
   preview: ({ owner, repo, pull_number, merge_method }) => `Merge pull request #${pull_number} of ${owner}/${repo} (${merge_method}).`,
   async handler({ owner, repo, pull_number, merge_method, commit_title, commit_message }, ctx) {
-    await beforeWrite(ctx, { owner, repo });
     const gh = await ctx.deps.github();
     const { data } = await gh.pulls
       .merge({ owner, repo, pull_number, merge_method, ...(commit_title ? { commit_title } : {}), ...(commit_message ? { commit_message } : {}), request: { signal: ctx.signal } })

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { githubError } from '../github/client.js';
 import { defineGithubTool } from '../deps.js';
-import { beforeWrite, guardedWrite, repoInput } from './common.js';
+import { guardedWrite, repoInput } from './common.js';
 
 const input = z.object({
   ...repoInput,
@@ -21,7 +21,6 @@ export const pushFiles = defineGithubTool({
   output: z.object({ commit: z.string(), files: z.number() }),
   ...guardedWrite<z.output<typeof input>>(),
   async handler({ owner, repo, branch, files, message }, ctx) {
-    await beforeWrite(ctx, { owner, repo });
     const gh = await ctx.deps.github();
     const signal = ctx.signal;
     const fail = (what: string) => (e: unknown) => githubError(e, `${what} (${owner}/${repo}, ${branch})`);

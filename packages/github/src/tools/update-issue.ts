@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { githubError } from '../github/client.js';
 import { defineGithubTool } from '../deps.js';
-import { beforeWrite, guardedWrite, repoInput } from './common.js';
+import { guardedWrite, repoInput } from './common.js';
 import { issueSummary, summarize } from './issues-shared.js';
 
 const input = z.object({
@@ -26,7 +26,6 @@ export const updateIssue = defineGithubTool({
   output: issueSummary,
   ...guardedWrite<z.output<typeof input>>(),
   async handler({ owner, repo, issue_number, ...changes }, ctx) {
-    await beforeWrite(ctx, { owner, repo });
     const gh = await ctx.deps.github();
     const fields = Object.fromEntries(Object.entries(changes).filter(([, v]) => v !== undefined));
     const { data } = await gh.issues.update({ owner, repo, issue_number, ...fields, request: { signal: ctx.signal } }).catch((e: unknown) => githubError(e, `updating issue #${issue_number} of ${owner}/${repo}`));

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { githubError } from '../github/client.js';
 import { defineGithubTool } from '../deps.js';
-import { beforeWrite, guardedWrite } from './common.js';
+import { guardedWrite } from './common.js';
 import { pullInput } from './pulls-shared.js';
 
 const input = z.object(pullInput);
@@ -17,7 +17,6 @@ export const updatePullRequestBranch = defineGithubTool({
   output: z.object({ message: z.string() }),
   ...guardedWrite<z.output<typeof input>>(),
   async handler({ owner, repo, pull_number }, ctx) {
-    await beforeWrite(ctx, { owner, repo });
     const gh = await ctx.deps.github();
     const { data } = await gh.pulls.updateBranch({ owner, repo, pull_number, request: { signal: ctx.signal } }).catch((e: unknown) => githubError(e, `updating the branch of #${pull_number} of ${owner}/${repo}`));
     return { note: `${(data.message ?? 'Updating the branch.').replace(/\.$/, '')} (#${pull_number}).`, structured: { message: data.message ?? '' } };

@@ -21,8 +21,12 @@ const fail = (code: Failure['code'], message: string, hint?: string): never => {
 };
 
 /** Rows beyond the returned ones that may be stepped through just to report the total. */
-/** Thrown inside a dry run's transaction so that better-sqlite3 rolls it back. */
-const ROLLBACK = Symbol('rollback');
+/** Thrown inside a dry run's transaction so that better-sqlite3 rolls it back; carries the result. */
+class RolledBack extends Error {
+  constructor(readonly result: unknown) {
+    super('rolled back');
+  }
+}
 
 const COUNT_REST_LIMIT = 100_000;
 const COUNT_REST_MS = 50;
@@ -124,17 +128,30 @@ export class Engine {
         this.assertReadOnlyState(entry);
       }
     }
+    return this.inWriteTransaction(sql, allow, (entry) => {
+      if (entry.stmt.reader) return this.readRows(entry, params, maxRows, maxBytes); // … RETURNING
+      const info = entry.stmt.run(...bindArgs(params));
+      return { columns: [], rows: [], rowCount: 0, truncated: false, changes: info.changes, lastInsertRowid: cell(info.lastInsertRowid) as string | number };
+    });
+  }
+
+  /**
+   * Runs `work` on an allowed write in its own transaction, with query_only off only meanwhile;
+   * SQLite's own errors become a refusal the model can read. With `rollback` the transaction is
+   * rolled back after `work` (a dry run) and its result returned all the same.
+   */
+  private inWriteTransaction<T>(sql: string, allow: 'write' | 'create_table', work: (entry: Prepared) => T, rollback = false): T {
     if (!this.opts.allowWrite) fail('denied', 'This server is read-only; the user can restart it with --allow-write.');
     const entry = this.prepare(sql, allow);
     this.db.pragma('query_only = OFF');
     try {
-      const run = this.db.transaction((): QueryResult => {
-        if (entry.stmt.reader) return this.readRows(entry, params, maxRows, maxBytes); // … RETURNING
-        const info = entry.stmt.run(...bindArgs(params));
-        return { columns: [], rows: [], rowCount: 0, truncated: false, changes: info.changes, lastInsertRowid: cell(info.lastInsertRowid) as string | number };
-      });
-      return run();
+      return this.db.transaction(() => {
+        const result = work(entry);
+        if (rollback) throw new RolledBack(result); // better-sqlite3 rolls back on a throw
+        return result;
+      })();
     } catch (e) {
+      if (e instanceof RolledBack) return e.result as T;
       if (e instanceof EngineError) throw e;
       return fail('backend', `SQLite refused the statement: ${(e as Error).message}.`);
     } finally {
@@ -144,28 +161,18 @@ export class Engine {
 
   /** Runs a write the way query() would, counts what it changed, and rolls it back. */
   dryRun(sql: string, params: Params | undefined): DryRunResult {
-    if (!this.opts.allowWrite) fail('denied', 'This server is read-only; the user can restart it with --allow-write.');
-    const entry = this.prepare(sql, 'write');
-    let changes = 0;
-    this.db.pragma('query_only = OFF');
-    try {
-      this.db.transaction(() => {
-        if (entry.stmt.reader) {
-          // … RETURNING: one row per changed row, and the statement finishes only when all are read.
-          for (const _row of entry.stmt.raw(true).iterate(...bindArgs(params))) changes++;
-        } else {
-          changes = entry.stmt.run(...bindArgs(params)).changes;
-        }
-        throw ROLLBACK;
-      })();
-    } catch (e) {
-      if (e !== ROLLBACK) {
-        if (e instanceof EngineError) throw e;
-        fail('backend', `SQLite refused the statement: ${(e as Error).message}.`);
-      }
-    } finally {
-      this.db.pragma('query_only = ON');
-    }
+    const changes = this.inWriteTransaction(
+      sql,
+      'write',
+      (entry) => {
+        // … RETURNING: one row per changed row, and the statement finishes only when all are read.
+        if (!entry.stmt.reader) return entry.stmt.run(...bindArgs(params)).changes;
+        let n = 0;
+        for (const _row of entry.stmt.raw(true).iterate(...bindArgs(params))) n++;
+        return n;
+      },
+      true,
+    );
     return { changes };
   }
 
