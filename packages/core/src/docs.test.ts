@@ -13,6 +13,7 @@ describe('toolsMarkdown', () => {
       t('read_query', 'Runs a query. Results are capped.', 'read', z.object({ sql: z.string(), params: z.array(z.string()).optional() })),
       t('append_note', 'Appends a note (a | b).\nMore text.', 'write', z.object({ text: z.string() })),
       t('write_query', 'Changes data. Careful.', 'destructive'),
+      t('add_reaction', 'Adds a reaction (e.g. eyes, i.e. an emoji) to a message. Confirmed.', 'write'),
     ]);
     expect(md).toBe(
       [
@@ -21,6 +22,7 @@ describe('toolsMarkdown', () => {
         '| `read_query` | read | `sql`, `params` | Runs a query. |',
         '| `append_note` | write | `text` | Appends a note (a \\| b). |',
         '| `write_query` | destructive (confirmed) | — | Changes data. |',
+        '| `add_reaction` | write | — | Adds a reaction (e.g. eyes, i.e. an emoji) to a message. |',
       ].join('\n'),
     );
   });

@@ -5,7 +5,7 @@ import type { ToolDefinition } from './define.js';
 export function toolsMarkdown(tools: readonly ToolDefinition[]): string {
   const rows = tools.map((t) => {
     const kind = t.kind === 'destructive' ? 'destructive (confirmed)' : t.kind === 'write' && t.confirm ? 'write (confirmed)' : t.kind;
-    const firstSentence = t.description.split(/(?<=\.)\s/)[0]!.replace(/\|/g, '\\|');
+    const firstSentence = t.description.split(/(?<!\b(?:e\.g|i\.e|etc|vs)\.)(?<=\.)\s/)[0]!.replace(/\|/g, '\\|');
     const params = Object.keys(t.input.shape).map((k) => `\`${k}\``).join(', ') || '—';
     return `| \`${t.name}\` | ${kind} | ${params} | ${firstSentence} |`;
   });

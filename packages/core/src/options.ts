@@ -111,9 +111,10 @@ export const opt = {
     });
     return { kind: 'rate', description, schema, placeholder: 'N/PERIOD', ...extra } as OptionSpec<Rate | null> & { default: Rate | null };
   },
-  enum<const C extends readonly [string, ...string[]]>(choices: C, description: string, extra: Extra & { default: C[number] }) {
+  /** One of `choices`; without a default it is undefined when not given (e.g. to tell "not set" from a choice). */
+  enum<const C extends readonly [string, ...string[]], D extends C[number] | undefined = undefined>(choices: C, description: string, extra: Extra & { default?: D } = {}) {
     const schema = z.string().transform((s) => s.trim().toLowerCase()).pipe(z.enum(choices, { error: `expected one of ${choices.join(', ')}` }));
-    return { kind: 'enum', description, schema, placeholder: choices.join('|'), ...extra } as OptionSpec<C[number]> & { default: C[number] };
+    return { kind: 'enum', description, schema, placeholder: choices.join('|'), ...extra } as OptionSpec<C[number]> & (D extends string ? { default: D } : unknown);
   },
 };
 

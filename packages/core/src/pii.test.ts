@@ -29,6 +29,7 @@ const ghp = 'ghp_' + rep('a', 36);
 const gho = 'gho_' + '16C7e42F292c6912E7710c838347Ae178B4a';
 const ghs = 'ghs_' + rep('Xy9', 12);
 const githubPat = 'github_pat_' + '11ABCDEFG0' + rep('aBcD', 5) + '_' + rep('z9', 20);
+const sfSession = '00D5e000000XyZ1' + '!AQ4AQ' + rep('Xy9.Za', 10);
 const xoxb = 'xoxb-' + '123456789012' + '-' + '1234567890123' + '-' + rep('AbCd', 6);
 const xoxp = 'xoxp-' + '123456789012' + '-' + '123456789012' + '-' + '1234567890123' + '-' + rep('0f', 16);
 const xapp = 'xapp-' + '1-A0123456789' + '-' + '1234567890123' + '-' + rep('ab12', 16);
@@ -111,6 +112,7 @@ const positives: Case[] = [
   { text: xoxp, mode: 'strict', expect: ['secret'] },
   { text: xapp, mode: 'basic', expect: ['secret'] },
   { text: `post to ${webhook}`, mode: 'basic', expect: ['secret'], pii: [webhook] },
+  { text: `Authorization: Bearer ${sfSession}`, mode: 'basic', expect: ['secret'], pii: [sfSession] },
   { text: `aws_access_key_id = ${akia}`, mode: 'basic', expect: ['secret'], pii: [akia] },
   { text: asia, mode: 'basic', expect: ['secret'] },
   { text: `aws_secret_access_key = ${awsSecret}`, mode: 'basic', expect: ['secret'], pii: [awsSecret] },
@@ -136,6 +138,7 @@ const positives: Case[] = [
 const negatives: Case[] = [
   // dates and times
   { text: '2024-01-15', mode: 'strict', regions: US_GB_DE, expect: [] },
+  { text: `org 00D5e000000XyZ1EAK has 12 users`, mode: 'basic', expect: [] },
   { text: '15.01.2024', mode: 'strict', regions: US_GB_DE, expect: [] },
   { text: '01/15/2024', mode: 'strict', regions: US_GB_DE, expect: [] },
   { text: '2024 01 15', mode: 'strict', regions: US_GB_DE, expect: [] },

@@ -61,7 +61,8 @@
  *   both `aws` and `secret`; only the value is replaced), JWTs (two `eyJ` parts and a
  *   signature), PEM private-key blocks (RSA, EC, DSA, OPENSSH, ENCRYPTED, PGP; a block cut off
  *   before its END line is masked through its base64 lines), Stripe secret and restricted keys
- *   (`sk_live_`, `rk_live_`, and their `_test_` forms), Google API keys (`AIza…`) and the
+ *   (`sk_live_`, `rk_live_`, and their `_test_` forms), Google API keys (`AIza…`), Salesforce
+ *   session IDs and access tokens (the org ID `00D…`, `!`, then the token) and the
  *   password of a URL with credentials (`postgres://user:[REDACTED:secret]@host`). Generic
  *   `password=…` pairs, other vendors' tokens and high-entropy strings without a known prefix
  *   are not detected.
@@ -108,7 +109,7 @@ const raw = String.raw;
  * this is what every detector needs; a string with none of them is returned at once.
  */
 const SECRET_HINT =
-  /g(?:h[pousr]_|ithub_pat_)|x(?:ox|app-)|A(?:[KSBC][IC]A|Iza)|eyJ|-----BEGIN|k_(?:live|test)_|hooks\.slack|[Ss][Ee][Cc][Rr][Ee][Tt]/;
+  /g(?:h[pousr]_|ithub_pat_)|x(?:ox|app-)|A(?:[KSBC][IC]A|Iza)|eyJ|-----BEGIN|k_(?:live|test)_|hooks\.slack|[Ss][Ee][Cc][Rr][Ee][Tt]|00D[A-Za-z0-9]{12}/;
 /** No secret pattern below matches fewer characters (an AWS key ID has 20). */
 const MIN_SECRET = 20;
 
@@ -129,6 +130,7 @@ const SECRET_RE = new RegExp(
     raw`(?<![A-Za-z0-9_-])eyJ[A-Za-z0-9_-]{10,}\.eyJ[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]*`,
     raw`(?<![A-Za-z0-9_])[rs]k_(?:live|test)_[A-Za-z0-9]{16,247}(?![A-Za-z0-9_])`,
     raw`(?<![A-Za-z0-9_-])AIza[0-9A-Za-z_-]{35}(?![0-9A-Za-z_-])`,
+    raw`(?<![A-Za-z0-9])00D[A-Za-z0-9]{12}(?:[A-Za-z0-9]{3})?![A-Za-z0-9._]{20,}`,
   ].join('|'),
   'g',
 );

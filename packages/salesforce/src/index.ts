@@ -1,0 +1,3 @@
+export { connector, createServer, type SalesforceServerConfig } from './server.js';
+export { tools } from './tools/index.js';
+export { salesforceOptions } from './config.js';
