@@ -56,6 +56,18 @@ describe('reading (access token)', () => {
     expect(sent).toBe("SELECT Id, Name, Account.Name, Amount, StageName, CloseDate, Probability, Owner.Name, NextStep, LastModifiedDate FROM Opportunity WHERE Account.Name LIKE '%Acme%' AND Amount >= 50000 AND LastModifiedDate < LAST_N_DAYS:14 ORDER BY Amount DESC NULLS LAST LIMIT 25");
   });
 
+  it('search_opportunities: stage, owner and close-date filters', async () => {
+    expect(names(await call(s, 'search_opportunities', { closing_within_days: 30 }))).toEqual(['Globex - Platform', 'Acme - Enterprise Renewal']);
+    expect(names(await call(s, 'search_opportunities', { closing_within_days: 10 }))).toEqual(['Globex - Platform']);
+    expect(names(await call(s, 'search_opportunities', { stage: 'negotiation' }))).toEqual(['Globex - Platform']);
+    expect(names(await call(s, 'search_opportunities', { owner: 'riley' }))).toEqual(['Acme Labs - Pilot']);
+    expect(names(await call(s, 'search_opportunities', { max_amount: 50000 }))).toEqual(['Acme - Add-on Seats']);
+    expect(names(await call(s, 'search_opportunities', { stage: 'won', open_only: false }))).toEqual(['Acme - 2025 Expansion']);
+    expect(textOf(await call(s, 'search_opportunities', { stage: 'closed' }))).toBe('"closed" matches several values of Opportunity.StageName: Closed Won, Closed Lost. Call again with one of them.');
+    const bad = await call(s, 'search_opportunities', { stage: 'Hot' });
+    expect(textOf(bad)).toBe('"Hot" is not a value of Opportunity.StageName. The values are: Prospecting, Qualification, Needs Analysis, Value Proposition, Id. Decision Makers, Perception Analysis, Proposal/Price Quote, Negotiation/Review, Closed Won, Closed Lost. Call again with one of them.');
+  });
+
   it('search arguments cannot break out of their literal', async () => {
     const r = await call(s, 'search_accounts', { name: "x' OR Name LIKE '%" });
     expect(r.isError).toBeFalsy();
@@ -494,6 +506,28 @@ describe('logins', () => {
       }
     } finally {
       await g.close();
+    }
+  });
+});
+
+describe('readiness in http mode', () => {
+  it('/readyz is 200 when the login works and 503 with the reason when Salesforce refuses it', async () => {
+    const { createRuntime, loadConfig, memorySink } = await import('@org/mcp-core');
+    const { startHttp } = await import('@org/mcp-core/http');
+    const start = (password: string) =>
+      startHttp(createRuntime(connector, loadConfig(connector, ['--login-url', fake.url, '--transport', 'http', '--port', '0'], { SALESFORCE_USERNAME: 'rep@acme.example', SALESFORCE_PASSWORD: password, SALESFORCE_SECURITY_TOKEN: 'TOKEN123' }), { auditSink: memorySink(), logSink: memorySink() }));
+    const good = await start('hunter2');
+    const bad = await start('not-the-password');
+    try {
+      expect((await fetch(`${good.url}/readyz`)).status).toBe(200);
+      const r = await fetch(`${bad.url}/readyz`);
+      expect(r.status).toBe(503);
+      const body = (await r.json()) as { reason: string };
+      expect(body.reason).toMatch(/^The Salesforce login failed: INVALID_LOGIN/);
+      expect(JSON.stringify(body)).not.toContain('not-the-password');
+    } finally {
+      await good.shutdown('test');
+      await bad.shutdown('test');
     }
   });
 });

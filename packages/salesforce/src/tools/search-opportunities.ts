@@ -35,7 +35,8 @@ export const searchOpportunities = defineSalesforceTool({
       stage && `StageName = ${soqlString(stage)}`,
       input.owner && `Owner.Name LIKE ${soqlContains(input.owner)}`,
       input.not_updated_days !== undefined && `LastModifiedDate < LAST_N_DAYS:${input.not_updated_days}`,
-      input.closing_within_days !== undefined && `CloseDate = NEXT_N_DAYS:${input.closing_within_days}`,
+      // NEXT_N_DAYS:n starts tomorrow: today is added, and <= takes the range up to its end.
+      input.closing_within_days !== undefined && `CloseDate >= TODAY AND CloseDate <= NEXT_N_DAYS:${input.closing_within_days}`,
       input.open_only && 'IsClosed = false',
     ];
     const soql = `SELECT ${FIELDS.join(', ')} FROM Opportunity${where(conds)} ORDER BY Amount DESC NULLS LAST LIMIT ${input.limit}`;
