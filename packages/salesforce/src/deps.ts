@@ -20,21 +20,7 @@ export interface FieldInfo {
   relationshipName?: string | null;
 }
 
-export interface Describe {
-  name: string;
-  label: string;
-  labelPlural: string;
-  keyPrefix: string | null;
-  custom: boolean;
-  queryable: boolean;
-  createable: boolean;
-  updateable: boolean;
-  deletable: boolean;
-  fields: FieldInfo[];
-  childRelationships: Array<{ childSObject: string; field: string; relationshipName: string | null }>;
-  recordTypeInfos?: Array<{ name: string; recordTypeId: string; active: boolean; available: boolean; master: boolean }>;
-}
-
+/** An object as the global describe lists it. */
 export interface GlobalObject {
   name: string;
   label: string;
@@ -45,6 +31,13 @@ export interface GlobalObject {
   createable: boolean;
   updateable: boolean;
   deletable: boolean;
+}
+
+/** An object's describe: the global entry plus its fields, relationships and record types. */
+export interface Describe extends GlobalObject {
+  fields: FieldInfo[];
+  childRelationships: Array<{ childSObject: string; field: string; relationshipName: string | null }>;
+  recordTypeInfos?: Array<{ name: string; recordTypeId: string; active: boolean; available: boolean; master: boolean }>;
 }
 
 export type SfRecord = Record<string, unknown> & { attributes?: { type: string; url: string } };
