@@ -51,6 +51,13 @@ interface QueryPage {
 
 const DESCRIBE_TTL_MS = 10 * 60_000;
 
+/**
+ * jsforce retries GET and DELETE on network errors, 429 and 5xx five times with a backoff from
+ * 0.5 s (15 s in all before an unreachable instance is reported); twice from 0.3 s is enough
+ * for a blip and keeps a wrong URL's error within a second. Writes (POST, PATCH) are not retried.
+ */
+const RETRY = { retry: { maxRetries: 2, minTimeout: 300, timeoutFactor: 2 } };
+
 /** Salesforce's error codes, mapped to what a model can do about them. */
 const HINTS: Record<string, [ConnectorError['code'], string]> = {
   INVALID_FIELD: ['invalid_input', 'Check the field names with describe_object.'],
@@ -93,6 +100,9 @@ export function salesforceError(err: unknown, what: string): never {
     const [c, hint] = HINTS[code];
     throw new ConnectorError(c, `Salesforce refused ${what}: ${code}: ${oneLine(e.message)}.`, hint);
   }
+  const status = /^ERROR_HTTP_(\d{3})$/.exec(code ?? '')?.[1];
+  if (status === '429') throw new ConnectorError('rate_limited', `Salesforce rate-limited ${what} (HTTP 429).`, 'Wait a minute and make fewer calls.');
+  if (status?.startsWith('5')) throw new ConnectorError('backend', `Salesforce answered HTTP ${status} for ${what}.`, 'Salesforce may be down or in maintenance (status.salesforce.com); try again in a few minutes.');
   if (code) throw new ConnectorError('backend', `Salesforce refused ${what}: ${code}: ${oneLine(e.message)}.`, 'Check the arguments and try again.');
   // OAuth token endpoint errors (invalid_grant …) are named by jsforce after their error field.
   if (e.name && /^(invalid_|unsupported_|inactive_)/.test(e.name)) {
@@ -232,7 +242,7 @@ export class SalesforceDeps {
       url: req.url,
       ...(req.body === undefined ? {} : { body: JSON.stringify(req.body) }),
       headers: { ...(req.body === undefined ? {} : { 'Content-Type': 'application/json' }), ...req.headers },
-    } as never);
+    } as never, RETRY);
     // jsforce takes no AbortSignal: the call stops waiting (the pipeline reports the timeout or
     // the cancellation) while the HTTP request, already sent, finishes on its own.
     const aborted = new Promise<never>((_, reject) => signal.addEventListener('abort', () => reject(signal.reason), { once: true }));

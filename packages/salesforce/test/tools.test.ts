@@ -462,6 +462,23 @@ describe('logins', () => {
     expect(f.tokens.length).toBe(issued);
   });
 
+  it('a failing instance is retried twice, then reported (jsforce alone would try six times over 15 s)', async () => {
+    const { createServer } = await import('node:http');
+    let hits = 0;
+    const down = createServer((_req, res) => (hits++, res.writeHead(503, { 'content-type': 'text/plain' }).end('Service Unavailable')));
+    await new Promise<void>((resolve) => down.listen(0, '127.0.0.1', resolve));
+    const s = await connectInProcess(connector, [], { SALESFORCE_ACCESS_TOKEN: TOKEN, SALESFORCE_INSTANCE_URL: `http://127.0.0.1:${(down.address() as { port: number }).port}` });
+    try {
+      const r = await call(s, 'search_accounts', { name: 'x' });
+      expect(r.isError).toBe(true);
+      expect(textOf(r)).toBe('Salesforce answered HTTP 503 for the query. Salesforce may be down or in maintenance (status.salesforce.com); try again in a few minutes.');
+      expect(hits).toBe(3);
+    } finally {
+      await s.close();
+      down.close();
+    }
+  });
+
   it('a wrong password is an error that names the fix, not the password', async () => {
     const s = await connectInProcess(connector, ['--login-url', f.url], { SALESFORCE_USERNAME: 'rep@acme.example', SALESFORCE_PASSWORD: 'wrong-password-123' });
     try {
