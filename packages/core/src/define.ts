@@ -188,6 +188,13 @@ export interface ConnectorDefinition<S extends OptionSpecs = OptionSpecs, Deps e
   title: string;
   /** From the package's package.json, never a literal. */
   version: string;
+  /** The npm package (from package.json), which clients start with `npx -y`. Default: `name`. */
+  packageName?: string;
+  /**
+   * How the README's client configs start it: example arguments and variables (placeholder
+   * values such as `xoxb-…`; variables of secret options are shown as secrets).
+   */
+  example?: { args?: readonly string[]; env?: Readonly<Record<string, string>> };
   /** Its tools reach systems beyond one database (GitHub, Slack): the default openWorldHint. */
   openWorld?: boolean;
   /** Sent to the client at initialize: how the tools fit together. */

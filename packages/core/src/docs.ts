@@ -1,5 +1,7 @@
-import { envName, flagName, formatDefault, type OptionSpecs } from './options.js';
-import type { ToolDefinition } from './define.js';
+import { CLIENT_FILES, CLIENTS, clientConfig } from './clients.js';
+import { coreOptions } from './core-options.js';
+import type { ConnectorDefinition, ToolDefinition } from './define.js';
+import { envName, flagName, formatDefault, parseOptions, type OptionSpecs } from './options.js';
 
 /** The README tool table, generated from a connector's tool list (a test keeps them in sync). */
 export function toolsMarkdown(tools: readonly ToolDefinition[]): string {
@@ -21,4 +23,30 @@ export function optionsMarkdown(specs: OptionSpecs): string {
     return `| ${flag.replace(/\|/g, '\\|')}${s.positional ? ' (or first argument)' : ''} | ${vars} | ${dflt} | ${s.description.replace(/\|/g, '\\|')} |`;
   });
   return ['| Flag | Variable | Default | Meaning |', '| --- | --- | --- | --- |', ...rows].join('\n');
+}
+
+/**
+ * The README's client configs: the block for Claude Desktop, Cursor and VS Code that starts the
+ * connector with its `example` arguments and variables, through the same code as
+ * --print-config. Throws when the example names a variable or flag the connector does not have.
+ */
+export function clientsMarkdown(connector: ConnectorDefinition<any, any>): string {
+  const specs: OptionSpecs = { ...coreOptions, ...connector.options };
+  const env = connector.example?.env ?? {};
+  const args = connector.example?.args ?? [];
+  const variables = new Map(Object.entries(specs).flatMap(([key, spec]) => [envName(key), ...(spec.env ?? [])].map((v) => [v, spec] as const)));
+  const unknown = Object.keys(env).find((k) => !variables.has(k));
+  if (unknown) throw new Error(`${connector.name}: example variable ${unknown} sets no option`);
+  parseOptions(specs, args, {});
+  const packageName = connector.packageName ?? connector.name;
+  const launch = {
+    packageName,
+    key: connector.name.replace(/^mcp-/, ''),
+    args,
+    env,
+    secretEnv: new Set(Object.keys(env).filter((k) => variables.get(k)?.secret)),
+    placeholder: (k: string) => env[k]!,
+  };
+  const blocks = CLIENTS.map((c) => `${CLIENT_FILES[c]}:\n\n\`\`\`json\n${clientConfig(c, launch)}\n\`\`\``);
+  return [...blocks, `To print the block for your own options: \`npx -y ${packageName} [options] --print-config claude\` (or \`cursor\`, \`vscode\`); secrets come out as placeholders.`].join('\n\n');
 }

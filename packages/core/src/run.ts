@@ -1,7 +1,8 @@
 import type { ConnectorDefinition, Disposable } from './define.js';
 import { ConfigError } from './errors.js';
 import { coreOptions } from './core-options.js';
-import { optionsHelp, type OptionSpecs } from './options.js';
+import { CLIENTS, clientConfig, currentLaunch, type ClientKind } from './clients.js';
+import { optionsHelp, parseOptions, type OptionSpecs } from './options.js';
 import { createRuntime, loadConfig } from './server.js';
 import { serveStdio } from './stdio.js';
 
@@ -16,7 +17,9 @@ export async function run<S extends OptionSpecs, Deps extends Disposable>(
   env: Record<string, string | undefined> = process.env,
 ): Promise<void> {
   if (argv.includes('--help') || argv.includes('-h')) {
-    process.stdout.write(`${connector.title} MCP server ${connector.version}\n\nUsage: ${connector.name} [options]\n\nOptions:\n${optionsHelp({ ...connector.options, ...coreOptions })}\n`);
+    process.stdout.write(
+      `${connector.title} MCP server ${connector.version}\n\nUsage: ${connector.name} [options]\n       ${connector.name} [options] --print-config ${CLIENTS.join('|')}   print the client config block for these options\n\nOptions:\n${optionsHelp({ ...connector.options, ...coreOptions })}\n`,
+    );
     return;
   }
   if (argv.includes('--version')) {
@@ -28,6 +31,15 @@ export async function run<S extends OptionSpecs, Deps extends Disposable>(
     process.stderr.write(`${connector.name}: ${err.message}\n`);
     process.exitCode = 1;
   };
+  const print = argv.findIndex((a) => a === '--print-config' || a.startsWith('--print-config='));
+  if (print >= 0) {
+    try {
+      process.stdout.write(`${printConfig(connector, argv, env, print)}\n`);
+    } catch (err) {
+      fail(err);
+    }
+    return;
+  }
   let runtime;
   try {
     runtime = createRuntime(connector, loadConfig(connector, argv, env));
@@ -55,3 +67,22 @@ export async function run<S extends OptionSpecs, Deps extends Disposable>(
     tools: [...runtime.pipeline.policy.enabled.keys()],
   });
 }
+
+/**
+ * --print-config CLIENT: the config block for that client that starts this server with the
+ * other arguments and option variables given (secrets as placeholders). The arguments are
+ * parsed, so a typo stops here too, but the connector's own checks (a token is set, a file
+ * exists) are not run: the block may be printed before the secrets are at hand.
+ */
+export function printConfig(connector: ConnectorDefinition<any, any>, argv: readonly string[], env: Record<string, string | undefined>, at: number): string {
+  const inline = argv[at]!.includes('=') ? argv[at]!.slice(argv[at]!.indexOf('=') + 1) : undefined;
+  const client = (inline ?? argv[at + 1] ?? '').toLowerCase();
+  if (!(CLIENTS as readonly string[]).includes(client)) throw new ConfigError(`Invalid --print-config ${JSON.stringify(client)}: expected one of ${CLIENTS.join(', ')}.`);
+  const rest = argv.filter((_, i) => i !== at && (inline !== undefined || i !== at + 1));
+  const specs = { ...coreOptions, ...connector.options };
+  parseOptions(specs, rest, env);
+  return clientConfig(client as ClientKind, currentLaunch(specs, rest, env, { packageName: connector.packageName ?? connector.name, key: serverKey(connector.name) }));
+}
+
+/** The server's key in a client config: `mcp-slack` → `slack`. */
+export const serverKey = (name: string) => name.replace(/^mcp-/, '');

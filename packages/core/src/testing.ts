@@ -5,7 +5,7 @@ import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
 import { ElicitRequestSchema, type CallToolResult, type ElicitRequest, type ElicitResult } from '@modelcontextprotocol/sdk/types.js';
 import type { AuditEvent } from './audit.js';
 import { coreOptions } from './core-options.js';
-import { optionsMarkdown, toolsMarkdown } from './docs.js';
+import { clientsMarkdown, optionsMarkdown, toolsMarkdown } from './docs.js';
 import type { ConnectorDefinition, Disposable } from './define.js';
 import { memorySink } from './log.js';
 import type { OptionSpecs } from './options.js';
@@ -108,6 +108,7 @@ export async function checkGeneratedDocs<S extends OptionSpecs, Deps extends Dis
   const sections: Array<[string, string]> = [
     ['tools', toolsMarkdown(connector.tools)],
     ['options', optionsMarkdown({ ...connector.options, ...coreOptions })],
+    ['clients', clientsMarkdown(connector)],
   ];
   for (const [name, generated] of sections) {
     const start = `<!-- ${name}:start -->`;
@@ -120,7 +121,7 @@ export async function checkGeneratedDocs<S extends OptionSpecs, Deps extends Dis
     }
     if (readme.slice(from + start.length, to).trim() === generated) continue;
     if (update) readme = `${readme.slice(0, from + start.length)}\n${generated}\n${readme.slice(to)}`;
-    else problems.push(`the README's ${name} table is out of date: run UPDATE_SNAPSHOTS=1 pnpm test`);
+    else problems.push(`the README's ${name} section is out of date: run UPDATE_SNAPSHOTS=1 pnpm test`);
   }
   if (update) writeFileSync(files.readme, readme);
 

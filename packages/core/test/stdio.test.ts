@@ -64,6 +64,15 @@ describe('--help and --version', () => {
     }
   });
 
+  it('--print-config CLIENT prints the block for that client and exits 0 without starting', () => {
+    const r = run(['--greeting', 'hi', '--print-config', 'cursor'], { MCP_MAX_ROWS: '5' });
+    expect(r.status, r.stderr).toBe(0);
+    expect(JSON.parse(r.stdout)).toEqual({ mcpServers: { echo: { command: 'npx', args: ['-y', 'mcp-echo', '--greeting', 'hi'], env: { MCP_MAX_ROWS: '5' } } } });
+    const bad = run(['--print-config', 'notepad']);
+    expect(bad.status).toBe(1);
+    expect(bad.stderr.trim()).toBe('mcp-echo: Invalid --print-config "notepad": expected one of claude, cursor, vscode.');
+  });
+
   it('--help wins over a bad setting', () => {
     const r = run(['--max-rows', 'lots', '--help']);
     expect(r.status).toBe(0);

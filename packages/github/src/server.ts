@@ -9,6 +9,8 @@ export const connector = defineConnector({
   name: 'mcp-github',
   title: 'GitHub',
   version: pkg.version,
+  packageName: pkg.name,
+  example: { args: ['--repos', 'my-org/*'], env: { GITHUB_TOKEN: 'github_pat_…' } },
   openWorld: true,
   instructions:
     'Work with GitHub repositories and issues. Find a repository with search_repositories, read it with get_repository, get_file_contents, list_commits; read issues with list_issues and get_issue. ' +

@@ -10,6 +10,8 @@ export const connector = defineConnector({
   name: 'mcp-postgres',
   title: 'PostgreSQL',
   version: pkg.version,
+  packageName: pkg.name,
+  example: { env: { POSTGRES_URL: 'postgresql://reader:PASSWORD@localhost:5432/app' } },
   instructions:
     'Query a PostgreSQL database read-only. Explore with list_schemas, list_tables and describe_table; answer questions with query (one read-only statement per call, results capped); use explain before heavy queries.',
   options: postgresOptions,

@@ -8,6 +8,8 @@ export const connector = defineConnector({
   name: 'mcp-salesforce',
   title: 'Salesforce',
   version: pkg.version,
+  packageName: pkg.name,
+  example: { env: { SALESFORCE_USERNAME: 'rep@example.com', SALESFORCE_PASSWORD: '…', SALESFORCE_SECURITY_TOKEN: '…' } },
   openWorld: true,
   instructions:
     'Salesforce CRM. For sales questions start with search_accounts, search_contacts and search_opportunities, then get_opportunity_details; for anything else list_objects, describe_object and soql_query. ' +

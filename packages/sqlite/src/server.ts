@@ -10,6 +10,8 @@ export const connector = defineConnector({
   name: 'mcp-sqlite',
   title: 'SQLite',
   version: pkg.version,
+  packageName: pkg.name,
+  example: { args: ['/absolute/path/to/data.db'] },
   instructions:
     'Explore a SQLite database. Start with list_tables and describe_table, then answer questions with read_query (one read-only statement per call; results are capped). ' +
     'write_query and create_table exist only when the server was started with --allow-write.',
