@@ -8,6 +8,6 @@ const specs: OptionSpecs = { ...coreOptions, ...connector.options };
 await describeDeploy({
   name: 'mcp-postgres',
   dockerfile: path('../Dockerfile'),
-  manifest: path('../../../deploy/kubernetes/mcp-postgres.yaml'),
+  manifest: path('../kubernetes.yaml'),
   knownEnv: Object.entries(specs).flatMap(([key, spec]) => [envName(key), ...(spec.env ?? [])]),
 });

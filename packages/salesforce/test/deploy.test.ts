@@ -8,6 +8,6 @@ const specs: OptionSpecs = { ...coreOptions, ...connector.options };
 await describeDeploy({
   name: 'mcp-salesforce',
   dockerfile: path('../Dockerfile'),
-  manifest: path('../../../deploy/kubernetes/mcp-salesforce.yaml'),
+  manifest: path('../kubernetes.yaml'),
   knownEnv: Object.entries(specs).flatMap(([key, spec]) => [envName(key), ...(spec.env ?? [])]),
 });

@@ -8,6 +8,6 @@ const specs: OptionSpecs = { ...coreOptions, ...connector.options };
 await describeDeploy({
   name: 'mcp-slack',
   dockerfile: path('../Dockerfile'),
-  manifest: path('../../../deploy/kubernetes/mcp-slack.yaml'),
+  manifest: path('../kubernetes.yaml'),
   knownEnv: Object.entries(specs).flatMap(([key, spec]) => [envName(key), ...(spec.env ?? [])]),
 });

@@ -8,6 +8,6 @@ const specs: OptionSpecs = { ...coreOptions, ...connector.options };
 await describeDeploy({
   name: 'mcp-sqlite',
   dockerfile: path('../Dockerfile'),
-  manifest: path('../../../deploy/kubernetes/mcp-sqlite.yaml'),
+  manifest: path('../kubernetes.yaml'),
   knownEnv: Object.entries(specs).flatMap(([key, spec]) => [envName(key), ...(spec.env ?? [])]),
 });

@@ -1,0 +1,5 @@
+#!/usr/bin/env node
+import { run } from '@org/mcp-core';
+import { connector } from './server.js';
+
+await run(connector);

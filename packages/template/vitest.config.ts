@@ -1,0 +1,3 @@
+import { testConfig } from '@org/tooling/vitest';
+
+export default testConfig();
