@@ -18,6 +18,9 @@ afterAll(() => rmSync(work, { recursive: true, force: true }));
 const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^(VITEST|TEST$|NODE_OPTIONS$|npm_)/.test(k)));
 const sh = (cmd: string, args: string[], cwd: string): SpawnSyncReturns<string> => spawnSync(cmd, args, { cwd, env: { ...env, CI: 'true', TURBO_TELEMETRY_DISABLED: '1' }, encoding: 'utf8', timeout: 300_000 });
 const ok = (r: SpawnSyncReturns<string>, what: string) => expect(r.status, `${what}\n${r.stdout.slice(-3000)}\n${r.stderr.slice(-3000)}`).toBe(0);
+// The store this checkout installed from: on another filesystem than the checkout (as /tmp can
+// be) pnpm would pick another, empty store, and an offline install would fail.
+const STORE = spawnSync('pnpm', ['store', 'path'], { cwd: ROOT, encoding: 'utf8' }).stdout.trim();
 const skip = new Set(['node_modules', '.turbo', 'coverage']);
 const copy = (from: string, to: string, opts: { dist?: boolean } = {}) =>
   cpSync(join(ROOT, from), join(to, from), { recursive: true, filter: (src) => !skip.has(src.split(/[\\/]/).at(-1)!) && (opts.dist !== false || !/[\\/]dist$/.test(src)) });
@@ -46,7 +49,7 @@ describe('forking and extracting a connector', () => {
     expect(left.stdout.trim().split('\n').filter(Boolean)).toEqual(['packages/acme-crm/README.md']); // "the template's sample API"
 
     // Registered: the workspace install links it, then it builds and its own tests pass unchanged.
-    ok(sh('pnpm', ['install', '--offline', '--no-frozen-lockfile'], ws), 'pnpm install');
+    ok(sh('pnpm', ['install', '--offline', '--no-frozen-lockfile', '--store-dir', STORE], ws), 'pnpm install');
     ok(sh('pnpm', ['--filter', '@org/mcp-acme-crm', 'build'], ws), 'build');
     const tested = sh('pnpm', ['--filter', '@org/mcp-acme-crm', 'test'], ws);
     ok(tested, 'test');
@@ -67,7 +70,7 @@ describe('forking and extracting a connector', () => {
     expect(existsSync(join(out, 'packages/template/src/server.ts'))).toBe(true);
     expect(existsSync(join(out, 'packages/core/src/index.ts'))).toBe(true);
     expect(existsSync(join(out, 'packages/slack'))).toBe(false);
-    ok(sh('pnpm', ['install', '--offline', '--frozen-lockfile'], out), 'pnpm install');
+    ok(sh('pnpm', ['install', '--offline', '--frozen-lockfile', '--store-dir', STORE], out), 'pnpm install');
     // turbo builds the core, then the connector, from their sources in the extracted folder.
     ok(sh('pnpm', ['exec', 'turbo', 'run', 'build', '--filter=@org/mcp-template', '--output-logs=errors-only'], out), 'turbo run build');
     expect(existsSync(join(out, 'packages/core/dist/index.js'))).toBe(true);
