@@ -10,7 +10,7 @@
 //   tarball is wrong or does not answer. Nothing is published, no version is changed.
 // - `pnpm release`: `changeset publish` (after `pnpm version-packages` has applied the changesets).
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -39,7 +39,7 @@ if (!dryRun) {
 /** Every workspace package: name → folder and package.json. */
 function workspace() {
   const out = new Map();
-  for (const dir of [...['tooling'], ...readdirOf(join(ROOT, 'packages')).map((d) => `packages/${d}`)]) {
+  for (const dir of ['tooling', ...readdirSync(join(ROOT, 'packages')).map((d) => `packages/${d}`)]) {
     const file = join(ROOT, dir, 'package.json');
     if (existsSync(file)) {
       const pkg = JSON.parse(readFileSync(file, 'utf8'));
@@ -47,9 +47,6 @@ function workspace() {
     }
   }
   return out;
-}
-function readdirOf(dir) {
-  return existsSync(dir) ? spawnSync('ls', [dir], { encoding: 'utf8' }).stdout.split('\n').filter(Boolean) : [];
 }
 
 /** What the changesets would release: name, bump, old and new version (private packages left out). */
